@@ -1,0 +1,135 @@
+# Top-level build for the MTA. GNU make, C11, gcc.
+#
+#   make            build everything into build/
+#   make SAN=1      build with AddressSanitizer + UBSan into build-san/
+#   make check      install missing deps, build, run all suites, then again
+#                   under SAN=1, and print "N passed, N failed"
+#   make run        build and start what exists with a local configuration
+#   make install    install under $(DESTDIR) with Debian paths
+#   make doc        regenerate doc/man/man5/postconf.5 from params.def
+
+SHELL := /bin/bash
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+ifeq ($(SAN),1)
+O ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+OPTFLAGS := -O1 -g
+else
+O ?= build
+SANFLAGS :=
+OPTFLAGS := -O2 -g -D_FORTIFY_SOURCE=3
+endif
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
+	-Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
+CPPFLAGS += -D_GNU_SOURCE -Imta/libutil -Imta/libglobal
+CFLAGS += $(WARN) $(OPTFLAGS) -fstack-protector-strong -fPIE $(SANFLAGS)
+LDFLAGS += -pie $(SANFLAGS)
+DEPFLAGS = -MMD -MP
+
+# Debian install paths.
+DESTDIR ?=
+SBINDIR := /usr/sbin
+DAEMONDIR := /usr/lib/postfix/sbin
+CONFDIR := /etc/postfix
+MANDIR := /usr/share/man
+SHAREDIR := /usr/share/postfix
+
+LIBUTIL_SRC := $(wildcard mta/libutil/*.c)
+LIBGLOBAL_SRC := $(wildcard mta/libglobal/*.c)
+POSTCONF_SRC := $(wildcard mta/postconf/*.c)
+UNIT_SRC := $(wildcard tests/unit/*_test.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(O)/%.o,$(1))
+
+LIBUTIL := $(O)/lib/libutil.a
+LIBGLOBAL := $(O)/lib/libglobal.a
+LIBS := $(LIBGLOBAL) $(LIBUTIL)
+
+PROGS := $(O)/bin/postconf
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
+TOOLS := $(patsubst tests/tools/%.c,$(O)/tools/%,$(TOOL_SRC))
+
+.PHONY: all deps check check-one run install clean doc update-ref \
+	unit-bins format-check
+.DEFAULT_GOAL := all
+
+all: deps $(PROGS) $(TOOLS)
+
+# Install what build and test need when something is missing; quiet
+# and quick when all is present.
+deps:
+	@scripts/install-deps
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LIBUTIL): $(call obj,$(LIBUTIL_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBGLOBAL): $(call obj,$(LIBGLOBAL_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/bin/postconf: $(call obj,$(POSTCONF_SRC)) $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTCONF_SRC)) $(LIBS)
+
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) -lcmocka
+
+$(O)/tools/%: $(O)/tests/tools/%.o $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS)
+
+unit-bins: $(UNIT_BINS)
+
+# One pass of all suites against the build in $(O).
+check-one: deps $(PROGS) $(TOOLS) $(UNIT_BINS)
+	@tests/run --build $(O)
+
+# Everything, normally and under the sanitizers, with one summary line.
+check: deps
+	@scripts/check
+
+run: all
+	@scripts/run-local $(O)
+
+doc: $(O)/tools/param_doc
+	$(O)/tools/param_doc > doc/man/man5/postconf.5.new
+	mv doc/man/man5/postconf.5.new doc/man/man5/postconf.5
+
+update-ref: all
+	@tests/postconf/run --build $(O) --update
+
+format-check:
+	@clang-format --dry-run --Werror $(LIBUTIL_SRC) $(LIBGLOBAL_SRC) \
+		$(POSTCONF_SRC) $(wildcard mta/*/*.h)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DAEMONDIR) \
+		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
+	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 doc/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 doc/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist
+	install -m 0644 conf/master.cf $(DESTDIR)$(SHAREDIR)/master.cf.dist
+	test -e $(DESTDIR)$(CONFDIR)/main.cf || \
+		install -m 0644 conf/main.cf $(DESTDIR)$(CONFDIR)/main.cf
+	test -e $(DESTDIR)$(CONFDIR)/master.cf || \
+		install -m 0644 conf/master.cf $(DESTDIR)$(CONFDIR)/master.cf
+
+clean:
+	rm -rf build build-san run
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
