@@ -2,6 +2,8 @@
  * mail_params - the parameter table generated from params.def
  */
 #include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "conv.h"
@@ -60,10 +62,22 @@ param_find(const char *name)
 	return htable_find(param_index, name);
 }
 
-/* param_default - default text, host-dependent ones computed */
+const char *mail_process_name;
+
+/* param_default - default text, host- and process-dependent ones computed */
 const char *
 param_default(const struct param_def *p)
 {
+	static char pid_buf[32];
+
+	if (p->flags & PF_READONLY) {
+		if (strcmp(p->name, "process_id") == 0) {
+			snprintf(pid_buf, sizeof(pid_buf), "%ld", (long) getpid());
+			return pid_buf;
+		}
+		if (strcmp(p->name, "process_name") == 0 && mail_process_name)
+			return mail_process_name;
+	}
 	if (!(p->flags & PF_HOST))
 		return p->defval;
 	if (strcmp(p->name, "myhostname") == 0)

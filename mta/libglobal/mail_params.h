@@ -4,7 +4,8 @@
  * NAME
  *	mail_params - the parameter table and the var_* globals
  * SUMMARY
- *	extern const struct param_def param_table[];
+ *	extern const char *mail_process_name;
+extern const struct param_def param_table[];
  *	extern const size_t param_count;
  *	const struct param_def *param_find(const char *name);
  *	const char *param_default(const struct param_def *p);
@@ -16,6 +17,9 @@
  *	order of params.def, sorted by name) and a global var_<name>: char *
  *	for STR and LIST, bool for BOOL, int for INT, long for SIZE and TIME
  *	(seconds). mail_params_init() (mail_conf.h) fills the globals.
+ *
+ *	mail_process_name, when a program sets it, is the default of
+ *	process_name; process_id is always the current process ID.
  *
  *	param_find() looks a parameter up by name, NULL when unknown.
  *	param_default() returns its default text, computing host-dependent
@@ -59,6 +63,7 @@ struct param_def {
 #undef P_SIZE
 #undef P_TIME
 
+extern const char *mail_process_name;
 extern const struct param_def param_table[];
 extern const size_t param_count;
 

@@ -133,19 +133,17 @@ master_cf_free(struct master_cf *mc)
 	return NULL;
 }
 
-/* master_cf_read - load and parse a master.cf file */
+/* master_cf_parse - parse the lines of a linefile; takes ownership */
 struct master_cf *
-master_cf_read(const char *path, struct vstr *why)
+master_cf_parse(struct linefile *lf, struct vstr *why)
 {
-	struct master_cf *mc;
+	struct master_cf *mc = xcalloc(1, sizeof(*mc));
 	struct logical_line ll = {0};
 	struct vstr *reason = vstr_alloc(100);
 	size_t pos = 0, cap = 32;
 
-	mc = xcalloc(1, sizeof(*mc));
-	mc->path = xstrdup(path);
-	if ((mc->lf = linefile_read(path, why)) == NULL)
-		goto bad;
+	mc->path = xstrdup(lf->path);
+	mc->lf = lf;
 	mc->ents = xreallocarray(NULL, cap, sizeof(*mc->ents));
 	while (linefile_next(mc->lf, &pos, &ll)) {
 		if (mc->count == cap) {
@@ -154,9 +152,11 @@ master_cf_read(const char *path, struct vstr *why)
 		}
 		if (master_ent_parse(vstr_str(ll.text), &mc->ents[mc->count],
 				     reason) < 0) {
-			vstr_fmt(why, "file %s: line %zu: %s", path,
+			vstr_fmt(why, "file %s: line %zu: %s", mc->path,
 				 ll.first + 1, vstr_str(reason));
-			goto bad;
+			vstr_free(ll.text);
+			vstr_free(reason);
+			return master_cf_free(mc);
 		}
 		mc->ents[mc->count].first = ll.first;
 		mc->ents[mc->count].last = ll.last;
@@ -165,11 +165,26 @@ master_cf_read(const char *path, struct vstr *why)
 	vstr_free(ll.text);
 	vstr_free(reason);
 	return mc;
-bad:
-	vstr_free(ll.text);
-	vstr_free(reason);
+}
+
+/* master_cf_read - load and parse a master.cf file */
+struct master_cf *
+master_cf_read(const char *path, struct vstr *why)
+{
+	struct linefile *lf = linefile_read(path, why);
+
+	return lf ? master_cf_parse(lf, why) : NULL;
+}
+
+/* master_cf_reparse - parse again after the lines were edited */
+struct master_cf *
+master_cf_reparse(struct master_cf *mc, struct vstr *why)
+{
+	struct linefile *lf = mc->lf;
+
+	mc->lf = NULL;
 	master_cf_free(mc);
-	return NULL;
+	return master_cf_parse(lf, why);
 }
 
 /* master_cf_find - entry by service name and type */

@@ -5,6 +5,10 @@
  *	master_cf - parse master.cf
  * SUMMARY
  *	struct master_cf *master_cf_read(const char *path, struct vstr *why);
+ *	struct master_cf *master_cf_parse(struct linefile *lf,
+ *	    struct vstr *why);
+ *	struct master_cf *master_cf_reparse(struct master_cf *mc,
+ *	    struct vstr *why);
  *	struct master_cf *master_cf_free(struct master_cf *mc);
  *	int master_ent_parse(const char *text, struct master_ent *ent,
  *	    struct vstr *why);
@@ -24,7 +28,9 @@
  *
  *	master_cf_read() keeps the file's physical lines (for editors) and
  *	the parsed entries with the physical lines they span. Errors name
- *	the file and line. master_ent_parse() parses the text of one entry.
+ *	the file and line. master_cf_parse() does the same for lines in
+ *	memory and master_cf_reparse() after an editor changed mc->lf.
+ *	master_ent_parse() parses the text of one entry.
  *
  *	master_ent_options() extracts the "-o name=value" and
  *	"-o { name = value }" pairs of an entry's arguments, in order.
@@ -64,6 +70,8 @@ struct master_cf {
 extern const char *const master_field_names[MF_COUNT];
 
 extern struct master_cf *master_cf_read(const char *, struct vstr *);
+extern struct master_cf *master_cf_parse(struct linefile *, struct vstr *);
+extern struct master_cf *master_cf_reparse(struct master_cf *, struct vstr *);
 extern struct master_cf *master_cf_free(struct master_cf *);
 extern int master_ent_parse(const char *, struct master_ent *, struct vstr *);
 extern void master_ent_clear(struct master_ent *);

@@ -1,0 +1,261 @@
+/*
+ * postconf_main - main.cf parameter listings and warnings
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv.h"
+#include "htable.h"
+#include "mail_conf.h"
+#include "mail_params.h"
+#include "master_cf.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "postconf.h"
+#include "stringops.h"
+#include "vstr.h"
+
+static struct htable *used_names;   /* names referenced as $name */
+static struct argv *dbms_prefixes; /* "name_" of ldap:name etc. */
+
+static const char *const dbms_types[] = {
+	"ldap", "mysql", "pgsql", "sqlite", "memcache", "mongodb", NULL,
+};
+
+/* note_used - remember a referenced name */
+static void
+note_used(const char *name, size_t len)
+{
+	char *key = xstrndup(name, len);
+
+	if (htable_find(used_names, key) == NULL)
+		htable_enter(used_names, key, (void *) "");
+	xfree(key);
+}
+
+/* scan_refs - every $name, ${name...} and $(name...) in text */
+static void
+scan_refs(const char *text)
+{
+	for (const char *cp = text; (cp = strchr(cp, '$')) != NULL;) {
+		size_t n;
+
+		cp++;
+		if (*cp == '$') {
+			cp++;
+			continue;
+		}
+		if (*cp == '{' || *cp == '(')
+			cp++;
+		for (n = 0; isalnum((unsigned char) cp[n]) || cp[n] == '_'; n++)
+			;
+		if (n > 0)
+			note_used(cp, n);
+		cp += n;
+	}
+}
+
+/* scan_dbms - "type:name" tables whose settings live in main.cf */
+static void
+scan_dbms(const char *text)
+{
+	char *copy = xstrdup(text);
+	char *cp = copy, *tok, *colon;
+
+	while ((tok = mystrtok(&cp, ", \t\r\n{}")) != NULL) {
+		if ((colon = strchr(tok, ':')) == NULL || strchr(tok, '/'))
+			continue;
+		*colon = 0;
+		for (const char *const *t = dbms_types; *t; t++) {
+			if (strcmp(tok, *t) == 0 && colon[1]) {
+				struct vstr *p = vstr_alloc(32);
+
+				vstr_fmt(p, "%s_", colon + 1);
+				argv_add(dbms_prefixes, vstr_str(p));
+				vstr_free(p);
+			}
+		}
+	}
+	xfree(copy);
+}
+
+/* scan_value - everything a value can make "used" */
+static void
+scan_value(const char *value)
+{
+	scan_refs(value);
+	scan_dbms(value);
+}
+
+/* scan_master - the -o values of master.cf */
+static void
+scan_master(const struct master_cf *mc)
+{
+	struct vstr *why = vstr_alloc(100);
+
+	for (size_t i = 0; mc && i < mc->count; i++) {
+		struct argv *names = argv_alloc(4), *values = argv_alloc(4);
+
+		if (master_ent_options(&mc->ents[i], names, values, why) == 0)
+			for (size_t j = 0; j < values->argc; j++)
+				scan_value(values->argv[j]);
+		argv_free(names);
+		argv_free(values);
+	}
+	vstr_free(why);
+}
+
+/* pc_find_used - collect the user-defined names that something uses */
+void
+pc_find_used(struct pc_state *st)
+{
+	struct conf_entry **list = mail_conf_main_list();
+	const char *classes;
+
+	used_names = htable_create(64);
+	dbms_prefixes = argv_alloc(4);
+	for (size_t i = 0; list[i]; i++)
+		scan_value(list[i]->value);
+	xfree(list);
+	scan_master(st->master);
+	if ((classes = mail_conf_raw("smtpd_restriction_classes")) != NULL) {
+		struct argv *a = argv_split(classes, LIST_DELIMS);
+
+		for (size_t i = 0; i < a->argc; i++)
+			note_used(a->argv[i], strlen(a->argv[i]));
+		argv_free(a);
+	}
+}
+
+/* pc_param_known - built in, made by a service, or used */
+bool
+pc_param_known(const char *name)
+{
+	if (param_find(name) || mail_conf_registered(name))
+		return true;
+	if (used_names && htable_find(used_names, name))
+		return true;
+	for (size_t i = 0; dbms_prefixes && i < dbms_prefixes->argc; i++)
+		if (str_prefix(name, dbms_prefixes->argv[i]))
+			return true;
+	return false;
+}
+
+/* pc_param_raw - a built-in whose value is expanded only when used */
+bool
+pc_param_raw(const char *name)
+{
+	const struct param_def *p = param_find(name);
+
+	return p != NULL && (p->flags & PF_RAW);
+}
+
+/* warn_unused_master - -o names that nothing knows */
+static void
+warn_unused_master(const struct master_cf *mc)
+{
+	struct vstr *why = vstr_alloc(100);
+
+	for (size_t i = 0; mc && i < mc->count; i++) {
+		struct argv *names = argv_alloc(4), *values = argv_alloc(4);
+
+		if (master_ent_options(&mc->ents[i], names, values, why) == 0)
+			for (size_t j = 0; j < names->argc; j++)
+				if (!pc_param_known(names->argv[j]))
+					msg_warn("%s: unused parameter: %s=%s",
+						 mc->path, names->argv[j],
+						 values->argv[j]);
+		argv_free(names);
+		argv_free(values);
+	}
+	vstr_free(why);
+}
+
+/* pc_warn_unused - main.cf and master.cf settings nothing uses */
+void
+pc_warn_unused(struct pc_state *st)
+{
+	struct conf_entry **list = mail_conf_main_list();
+
+	for (size_t i = 0; list[i]; i++)
+		if (!pc_param_known(list[i]->name))
+			msg_warn("%s: unused parameter: %s=%s", mail_conf_path(),
+				 list[i]->name, list[i]->value);
+	xfree(list);
+	warn_unused_master(st->master);
+}
+
+/* all_names - every name to list in this mode, sorted */
+static struct argv *
+all_names(const struct pc_state *st)
+{
+	struct argv *names = argv_alloc(1024);
+	struct conf_entry **list = mail_conf_main_list();
+
+	if (st->mode & PC_SHOW_NONDEF) {
+		for (size_t i = 0; list[i]; i++)
+			if (pc_param_known(list[i]->name))
+				argv_add(names, list[i]->name);
+	} else {
+		for (size_t i = 0; i < param_count; i++)
+			argv_add(names, param_table[i].name);
+		/* User-defined names that something uses. */
+		for (size_t i = 0; list[i]; i++)
+			if (!(st->mode & PC_SHOW_DEFS) &&
+			    param_find(list[i]->name) == NULL &&
+			    mail_conf_registered(list[i]->name) == NULL &&
+			    pc_param_known(list[i]->name))
+				argv_add(names, list[i]->name);
+	}
+	xfree(list);
+	return names;
+}
+
+/* show_one - print a name per mode; warn when unknown */
+static void
+show_one(const struct pc_state *st, const char *name, bool explicit)
+{
+	const struct conf_entry *e;
+	const char *value;
+
+	if (st->mode & PC_SHOW_NONDEF) {
+		if ((e = mail_conf_main_entry(name)) != NULL &&
+		    pc_param_known(name))
+			pc_print_param(st, name, e->value);
+		else if (explicit && !pc_param_known(name))
+			msg_warn("%s: unknown parameter", name);
+		return;
+	}
+	if (!pc_param_known(name) ||
+	    ((st->mode & PC_SHOW_DEFS) && param_find(name) == NULL &&
+	     mail_conf_registered(name) == NULL) ||
+	    (value = mail_conf_raw(name)) == NULL) {
+		msg_warn("%s: unknown parameter", name);
+		return;
+	}
+	pc_print_param(st, name, value);
+}
+
+/* pc_main_show - list main.cf parameters */
+void
+pc_main_show(struct pc_state *st, char **names)
+{
+	struct argv *list;
+
+	if (st->mode & PC_SHOW_DEFS)
+		mail_conf_defaults_only(true);
+	if (names && *names) {
+		for (; *names; names++)
+			show_one(st, *names, true);
+		return;
+	}
+	list = all_names(st);
+	if (!(st->mode & PC_SHOW_NONDEF))
+		pc_service_names(list);
+	argv_sort(list);
+	for (size_t i = 0; i < list->argc; i++)
+		if (i == 0 || strcmp(list->argv[i], list->argv[i - 1]) != 0)
+			show_one(st, list->argv[i], false);
+	argv_free(list);
+}

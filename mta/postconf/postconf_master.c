@@ -1,0 +1,568 @@
+/*
+ * postconf_master - master.cf: -M, -F, -P and their edits
+ *
+ * Entries are printed with the fixed fields at the columns that
+ * "postconf -M" uses, so that output can be compared by eye and by diff.
+ * An entry that an edit touched is rewritten in the folded (-Mf) layout;
+ * every other line of the file stays as it was.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "argv.h"
+#include "linefile.h"
+#include "master_cf.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "postconf.h"
+#include "stringops.h"
+#include "vstr.h"
+
+/* Start columns of the seven fixed fields and the command. */
+static const size_t field_column[MF_COUNT] = {0, 11, 17, 25, 33, 41, 49, 57};
+
+/* pc_master_load - read master.cf of a configuration directory */
+struct master_cf *
+pc_master_load(const char *dir, bool must_exist)
+{
+	struct vstr *path = vstr_alloc(100);
+	struct vstr *why = vstr_alloc(100);
+	struct master_cf *mc;
+	struct linefile *lf;
+
+	vstr_fmt(path, "%s/master.cf", dir);
+	if ((lf = linefile_read(vstr_str(path), why)) == NULL) {
+		if (must_exist)
+			msg_fatal("%s", vstr_str(why));
+		mc = NULL;
+	} else if ((mc = master_cf_parse(lf, why)) == NULL) {
+		msg_fatal("%s", vstr_str(why));
+	}
+	vstr_free(path);
+	vstr_free(why);
+	return mc;
+}
+
+/* normalize_arg - "{ name = value }" becomes "{name=value}" */
+static void
+normalize_arg(struct vstr *out, const char *arg)
+{
+	char *copy = xstrdup(arg);
+	char *text = copy, *name, *value;
+	struct vstr *why = vstr_alloc(10);
+	const char *err;
+
+	if (*text == '{' && extpar(&text, "{}", why) != NULL &&
+	    split_nameval(text, &name, &value, &err) == 0)
+		vstr_fmt_append(out, "{%s=%s}", name, value);
+	else
+		vstr_cat(out, arg);
+	vstr_free(why);
+	xfree(copy);
+}
+
+/* option_count - how many leading arguments are options */
+static size_t
+option_count(const struct argv *args)
+{
+	size_t i = 1;
+
+	while (i < args->argc && args->argv[i][0] == '-') {
+		if (strcmp(args->argv[i], "-o") == 0 && i + 1 < args->argc)
+			i++;
+		i++;
+	}
+	return i;
+}
+
+/* format_command - command, options, then arguments */
+static void
+format_command(struct vstr *out, const struct argv *args, bool fold)
+{
+	size_t nopt = option_count(args);
+	struct vstr *word = vstr_alloc(64);
+
+	vstr_cat(out, args->argv[0]);
+	for (size_t i = 1; i < args->argc; i++) {
+		vstr_reset(word);
+		if (i < nopt && strcmp(args->argv[i], "-o") == 0 &&
+		    i + 1 < nopt) {
+			vstr_cat(word, "-o ");
+			normalize_arg(word, args->argv[++i]);
+		} else {
+			normalize_arg(word, args->argv[i]);
+		}
+		if (fold && (i < nopt || (i == nopt && nopt > 1))) {
+			vstr_cat(out, "\n" PC_INDENT);
+			vstr_cat(out, vstr_str(word));
+		} else if (fold) {
+			pc_print_words(out, vstr_str(word), PC_MASTER_LIMIT);
+		} else {
+			vstr_addch(out, ' ');
+			vstr_cat(out, vstr_str(word));
+		}
+	}
+	vstr_free(word);
+}
+
+/* format_entry - one entry in -M layout */
+static void
+format_entry(struct vstr *out, const struct master_ent *e, bool fold)
+{
+	size_t start = vstr_len(out);
+
+	for (int f = 0; f < MF_COUNT; f++) {
+		size_t col = vstr_len(out) - start;
+
+		if (f > 0) {
+			vstr_addch(out, ' ');
+			col++;
+		}
+		for (; col < field_column[f]; col++)
+			vstr_addch(out, ' ');
+		if (f < MF_COMMAND)
+			vstr_cat(out, e->field[f]);
+		else
+			format_command(out, e->args, fold);
+	}
+}
+
+/* command_text - the command field as -F shows it */
+static void
+command_text(struct vstr *out, const struct master_ent *e)
+{
+	vstr_reset(out);
+	format_command(out, e->args, false);
+}
+
+/* selector - up to three '/' separated parts; empty means any */
+struct selector {
+	char *part[3];
+	int matched;
+};
+
+/* parse_selector - "service[/type[/name]]" */
+static void
+parse_selector(struct selector *sel, const char *text)
+{
+	char *copy = xstrdup(text);
+	char *cp = copy;
+
+	for (int i = 0; i < 3; i++) {
+		char *slash = i < 2 ? strchr(cp, '/') : NULL;
+
+		if (slash)
+			*slash = 0;
+		sel->part[i] = *cp ? xstrdup(cp) : NULL;
+		if (slash == NULL) {
+			for (int j = i + 1; j < 3; j++)
+				sel->part[j] = NULL;
+			break;
+		}
+		cp = slash + 1;
+	}
+	sel->matched = 0;
+	xfree(copy);
+}
+
+/* free_selector - release parts */
+static void
+free_selector(struct selector *sel)
+{
+	for (int i = 0; i < 3; i++)
+		xfree(sel->part[i]);
+}
+
+/* sel_match - does an entry match service and type parts */
+static bool
+sel_match(const struct selector *sel, const struct master_ent *e)
+{
+	return (sel->part[0] == NULL ||
+		strcmp(sel->part[0], e->field[MF_NAME]) == 0) &&
+	       (sel->part[1] == NULL ||
+		strcmp(sel->part[1], e->field[MF_TYPE]) == 0);
+}
+
+/* field_index - -F attribute name to field, fatal when unknown */
+static int
+field_index(const char *name)
+{
+	for (int f = 0; f < MF_COUNT; f++)
+		if (strcmp(name, master_field_names[f]) == 0)
+			return f;
+	msg_fatal("invalid service attribute name: \"%s\"", name);
+}
+
+/* show_fields - -F lines of one entry */
+static void
+show_fields(const struct pc_state *st, const struct master_ent *e,
+	    struct selector *sel)
+{
+	struct vstr *cmd = vstr_alloc(100);
+	int only = sel && sel->part[2] ? field_index(sel->part[2]) : -1;
+
+	for (int f = 0; f < MF_COUNT; f++) {
+		struct vstr *name = vstr_alloc(64);
+
+		if (only >= 0 && f != only) {
+			vstr_free(name);
+			continue;
+		}
+		vstr_fmt(name, "%s/%s/%s", e->field[MF_NAME], e->field[MF_TYPE],
+			 master_field_names[f]);
+		if (f == MF_COMMAND)
+			command_text(cmd, e);
+		pc_print_param(st, vstr_str(name),
+			       f == MF_COMMAND ? vstr_str(cmd) : e->field[f]);
+		vstr_free(name);
+	}
+	vstr_free(cmd);
+}
+
+/* show_params - -P lines of one entry, sorted by name */
+static int
+show_params(const struct pc_state *st, const struct master_ent *e,
+	    const struct selector *sel)
+{
+	struct argv *names = argv_alloc(8), *values = argv_alloc(8);
+	struct argv *lines = argv_alloc(8);
+	struct vstr *why = vstr_alloc(100);
+	int shown = 0;
+
+	if (master_ent_options(e, names, values, why) < 0)
+		msg_warn("%s: service %s/%s: %s", st->master->path,
+			 e->field[MF_NAME], e->field[MF_TYPE], vstr_str(why));
+	for (size_t i = 0; i < names->argc; i++) {
+		if (sel && sel->part[2] && strcmp(sel->part[2], names->argv[i]))
+			continue;
+		vstr_fmt(why, "%s/%s/%s", e->field[MF_NAME], e->field[MF_TYPE],
+			 names->argv[i]);
+		argv_add(lines, vstr_str(why));
+		argv_add(lines, values->argv[i]);
+	}
+	/* Sort the name/value pairs by name (a simple insertion sort). */
+	for (size_t i = 2; i < lines->argc; i += 2)
+		for (size_t j = i; j >= 2 && strcmp(lines->argv[j - 2],
+						   lines->argv[j]) > 0; j -= 2) {
+			char *t0 = lines->argv[j], *t1 = lines->argv[j + 1];
+
+			lines->argv[j] = lines->argv[j - 2];
+			lines->argv[j + 1] = lines->argv[j - 1];
+			lines->argv[j - 2] = t0;
+			lines->argv[j - 1] = t1;
+		}
+	for (size_t i = 0; i < lines->argc; i += 2, shown++)
+		pc_print_param(st, lines->argv[i], lines->argv[i + 1]);
+	argv_free(names);
+	argv_free(values);
+	argv_free(lines);
+	vstr_free(why);
+	return shown;
+}
+
+/* show_entry - one entry per mode */
+static int
+show_entry(const struct pc_state *st, const struct master_ent *e,
+	   struct selector *sel)
+{
+	struct vstr *out;
+
+	if (st->mode & PC_FIELDS) {
+		show_fields(st, e, sel);
+		return 1;
+	}
+	if (st->mode & PC_PARAMS)
+		return show_params(st, e, sel);
+	out = vstr_alloc(256);
+	format_entry(out, e, (st->mode & PC_FOLD) != 0);
+	vstr_addch(out, '\n');
+	fwrite(vstr_str(out), 1, vstr_len(out), stdout);
+	vstr_free(out);
+	return 1;
+}
+
+/* pc_master_show - -M, -F or -P output */
+void
+pc_master_show(struct pc_state *st, char **selectors)
+{
+	const struct master_cf *mc = st->master;
+	size_t nsel = 0;
+	struct selector *sels;
+
+	while (selectors && selectors[nsel])
+		nsel++;
+	if (nsel == 0) {
+		for (size_t i = 0; i < mc->count; i++)
+			show_entry(st, &mc->ents[i], NULL);
+		return;
+	}
+	sels = xcalloc(nsel, sizeof(*sels));
+	for (size_t s = 0; s < nsel; s++)
+		parse_selector(&sels[s], selectors[s]);
+	for (size_t i = 0; i < mc->count; i++)
+		for (size_t s = 0; s < nsel; s++)
+			if (sel_match(&sels[s], &mc->ents[i])) {
+				sels[s].matched += show_entry(st, &mc->ents[i],
+							      &sels[s]);
+				break;
+			}
+	for (size_t s = 0; s < nsel; s++) {
+		if (sels[s].matched == 0)
+			msg_warn("unmatched request: \"%s\"", selectors[s]);
+		free_selector(&sels[s]);
+	}
+	xfree(sels);
+}
+
+/* rewrite_entry - replace an entry's lines with its folded layout */
+static void
+rewrite_entry(struct master_cf *mc, const struct master_ent *e,
+	      size_t first, size_t last, bool replace)
+{
+	struct vstr *text = vstr_alloc(256);
+	struct argv *lines;
+
+	format_entry(text, e, true);
+	lines = argv_split(vstr_str(text), "\n");
+	if (replace)
+		argv_delete(mc->lf->lines, first, last - first + 1);
+	else
+		first = mc->lf->lines->argc;
+	for (size_t i = 0; i < lines->argc; i++)
+		argv_insert(mc->lf->lines, first + i, lines->argv[i]);
+	argv_free(lines);
+	vstr_free(text);
+}
+
+/* split_key - "key=value" at the first '=', both trimmed; fatal if none */
+static void
+split_key(const char *arg, char **key, char **value)
+{
+	const char *eq = strchr(arg, '=');
+	char *k;
+
+	if (eq == NULL)
+		msg_fatal("missing '=' after attribute name: \"%s\"", arg);
+	k = xstrndup(arg, (size_t) (eq - arg));
+	*key = xstrdup(trim_space(k));
+	xfree(k);
+	k = xstrdup(eq + 1);
+	*value = xstrdup(trim_space(k));
+	xfree(k);
+}
+
+/* find_exact - the entry named by a selector's service and type */
+static struct master_ent *
+find_exact(struct master_cf *mc, const struct selector *sel, const char *arg)
+{
+	struct master_ent *e;
+
+	if (sel->part[0] == NULL || sel->part[1] == NULL)
+		msg_fatal("invalid service/type: \"%s\"", arg);
+	if ((e = master_cf_find(mc, sel->part[0], sel->part[1])) == NULL)
+		msg_warn("unmatched service_name/type: \"%s\"", arg);
+	return e;
+}
+
+/* edit_entry - -Me service/type=entry */
+static void
+edit_entry(struct master_cf *mc, const char *arg)
+{
+	struct master_ent ent, *old;
+	struct selector sel;
+	struct vstr *why = vstr_alloc(100);
+	char *key, *value;
+
+	split_key(arg, &key, &value);
+	parse_selector(&sel, key);
+	if (sel.part[0] == NULL || sel.part[1] == NULL || sel.part[2] != NULL)
+		msg_fatal("invalid service/type: \"%s\"", key);
+	if (master_ent_parse(value, &ent, why) < 0) {
+		size_t n = 0;
+		struct argv *a = argv_split(value, SPACE_DELIMS);
+
+		n = a->argc;
+		argv_free(a);
+		if (n < MF_COUNT)
+			msg_fatal("bad field count: \"%s\"", arg);
+		msg_fatal("%s: \"%s\"", vstr_str(why), arg);
+	}
+	if ((old = master_cf_find(mc, sel.part[0], sel.part[1])) != NULL)
+		rewrite_entry(mc, &ent, old->first, old->last, true);
+	else
+		rewrite_entry(mc, &ent, 0, 0, false);
+	master_ent_clear(&ent);
+	free_selector(&sel);
+	xfree(key);
+	xfree(value);
+	vstr_free(why);
+}
+
+/* remove_entry - -MX or -M# service/type */
+static void
+remove_entry(struct master_cf *mc, const char *arg, bool comment)
+{
+	struct selector sel;
+	struct vstr *buf = vstr_alloc(100);
+
+	parse_selector(&sel, arg);
+	if (sel.part[0] == NULL || sel.part[1] == NULL || sel.part[2] != NULL)
+		msg_fatal("invalid service/type: \"%s\"", arg);
+	/* Walk backwards so that deleting lines keeps earlier indices. */
+	for (size_t i = mc->count; i-- > 0;) {
+		struct master_ent *e = &mc->ents[i];
+
+		if (!sel_match(&sel, e))
+			continue;
+		if (!comment) {
+			argv_delete(mc->lf->lines, e->first, e->last - e->first + 1);
+			continue;
+		}
+		for (size_t l = e->first; l <= e->last; l++) {
+			vstr_fmt(buf, "#%s", mc->lf->lines->argv[l]);
+			argv_replace(mc->lf->lines, l, vstr_str(buf));
+		}
+	}
+	free_selector(&sel);
+	vstr_free(buf);
+}
+
+/* edit_field - -Fe service/type/field=value */
+static void
+edit_field(struct master_cf *mc, const char *arg)
+{
+	struct selector sel;
+	struct master_ent *e;
+	struct vstr *why = vstr_alloc(100);
+	char *key, *value;
+	int f;
+
+	split_key(arg, &key, &value);
+	parse_selector(&sel, key);
+	if (sel.part[2] == NULL)
+		msg_fatal("invalid service/type/field: \"%s\"", key);
+	f = field_index(sel.part[2]);
+	if ((e = find_exact(mc, &sel, arg)) != NULL) {
+		if (f == MF_COMMAND) {
+			char *copy = xstrdup(value), *cp = copy, *tok;
+
+			argv_free(e->args);
+			e->args = argv_alloc(8);
+			while ((tok = mystrtokq(&cp, SPACE_DELIMS, "{}")) != NULL)
+				argv_add(e->args, tok);
+			xfree(copy);
+			if (e->args->argc == 0)
+				msg_fatal("empty command field: \"%s\"", arg);
+		} else {
+			if (master_field_check(f, value, why) < 0)
+				msg_fatal("%s", vstr_str(why));
+			xfree(e->field[f]);
+			e->field[f] = xstrdup(value);
+		}
+		rewrite_entry(mc, e, e->first, e->last, true);
+	}
+	free_selector(&sel);
+	xfree(key);
+	xfree(value);
+	vstr_free(why);
+}
+
+/* find_option - index of the value argument of "-o name=...", or 0 */
+static size_t
+find_option(const struct master_ent *e, const char *name)
+{
+	size_t nopt = option_count(e->args);
+	struct argv *names, *values;
+	struct master_ent one = {0};
+	struct vstr *why = vstr_alloc(10);
+	size_t found = 0;
+
+	for (size_t i = 1; i + 1 < nopt && !found; i++) {
+		if (strcmp(e->args->argv[i], "-o") != 0)
+			continue;
+		one.args = argv_alloc(3);
+		argv_add(one.args, "x");
+		argv_add(one.args, "-o");
+		argv_add(one.args, e->args->argv[i + 1]);
+		names = argv_alloc(1);
+		values = argv_alloc(1);
+		if (master_ent_options(&one, names, values, why) == 0 &&
+		    names->argc == 1 && strcmp(names->argv[0], name) == 0)
+			found = i + 1;
+		argv_free(names);
+		argv_free(values);
+		argv_free(one.args);
+		i++;
+	}
+	vstr_free(why);
+	return found;
+}
+
+/* edit_param - -Pe service/type/name=value or -PX service/type/name */
+static void
+edit_param(struct master_cf *mc, const char *arg, bool remove)
+{
+	struct selector sel;
+	struct master_ent *e;
+	struct vstr *opt = vstr_alloc(100);
+	char *key, *value = NULL;
+	size_t at;
+
+	if (remove)
+		key = xstrdup(arg);
+	else
+		split_key(arg, &key, &value);
+	parse_selector(&sel, key);
+	if (sel.part[2] == NULL)
+		msg_fatal("invalid service/type/parameter: \"%s\"", key);
+	if ((e = find_exact(mc, &sel, arg)) != NULL) {
+		if (value)
+			vstr_fmt(opt, value[strcspn(value, " \t")] ? "{%s=%s}" :
+								     "%s=%s",
+				 sel.part[2], value);
+		while (remove && (at = find_option(e, sel.part[2])) != 0)
+			argv_delete(e->args, at - 1, 2);
+		if (!remove && (at = find_option(e, sel.part[2])) != 0) {
+			argv_replace(e->args, at, vstr_str(opt));
+		} else if (!remove) {
+			at = option_count(e->args);
+			argv_insert(e->args, at, vstr_str(opt));
+			argv_insert(e->args, at, "-o");
+		}
+		rewrite_entry(mc, e, e->first, e->last, true);
+	}
+	free_selector(&sel);
+	xfree(key);
+	xfree(value);
+	vstr_free(opt);
+}
+
+/* pc_master_edit - -Me -MX -M# -Fe -Pe -PX */
+void
+pc_master_edit(struct pc_state *st, char **args)
+{
+	struct vstr *why = vstr_alloc(100);
+
+	for (; *args; args++) {
+		if (st->mode & PC_MASTER) {
+			if (st->mode & PC_EDIT)
+				edit_entry(st->master, *args);
+			else
+				remove_entry(st->master, *args,
+					     (st->mode & PC_COMMENT) != 0);
+		} else if (st->mode & PC_FIELDS) {
+			if (!(st->mode & PC_EDIT))
+				msg_fatal("-F supports only -e edits");
+			edit_field(st->master, *args);
+		} else {
+			if (st->mode & PC_COMMENT)
+				msg_fatal("-P supports only -e and -X edits");
+			edit_param(st->master, *args, (st->mode & PC_REMOVE) != 0);
+		}
+		if ((st->master = master_cf_reparse(st->master, why)) == NULL)
+			msg_fatal("%s", vstr_str(why));
+	}
+	if (linefile_write(st->master->lf, why) < 0)
+		msg_fatal("%s", vstr_str(why));
+	vstr_free(why);
+}
