@@ -98,7 +98,7 @@ check-one: deps $(PROGS) $(TOOLS) $(UNIT_BINS)
 	@tests/run --build $(O)
 
 # Everything, normally and under the sanitizers, with one summary line.
-check: deps
+check:
 	@scripts/check
 
 run: all

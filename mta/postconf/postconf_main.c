@@ -7,6 +7,7 @@
 
 #include "argv.h"
 #include "htable.h"
+#include "mac_expand.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "master_cf.h"
@@ -172,16 +173,42 @@ warn_unused_master(const struct master_cf *mc)
 	vstr_free(why);
 }
 
+/* check_value - type and range check of a main.cf setting */
+static void
+check_value(const struct conf_entry *e)
+{
+	const struct param_def *p = param_find(e->name);
+	struct vstr *value, *why;
+
+	if (p == NULL || p->type == PT_STR || p->type == PT_LIST)
+		return;
+	value = vstr_alloc(64);
+	why = vstr_alloc(64);
+	if ((p->flags & PF_RAW) ||
+	    !(mail_conf_expand(e->value, value, why) & MAC_ERROR)) {
+		if (p->flags & PF_RAW)
+			vstr_cpy(value, e->value);
+		if (param_check_value(p, vstr_str(value), why) < 0)
+			msg_warn("%s, line %d: %s", mail_conf_path(), e->line,
+				 vstr_str(why));
+	}
+	vstr_free(value);
+	vstr_free(why);
+}
+
 /* pc_warn_unused - main.cf and master.cf settings nothing uses */
 void
 pc_warn_unused(struct pc_state *st)
 {
 	struct conf_entry **list = mail_conf_main_list();
 
-	for (size_t i = 0; list[i]; i++)
+	for (size_t i = 0; list[i]; i++) {
 		if (!pc_param_known(list[i]->name))
 			msg_warn("%s: unused parameter: %s=%s", mail_conf_path(),
 				 list[i]->name, list[i]->value);
+		else if (list[i]->line > 0)
+			check_value(list[i]);
+	}
 	xfree(list);
 	warn_unused_master(st->master);
 }
