@@ -122,12 +122,12 @@ install: all
 	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
 	install -m 0644 doc/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 doc/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist
-	install -m 0644 conf/master.cf $(DESTDIR)$(SHAREDIR)/master.cf.dist
+	install -m 0644 mta/conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist
+	install -m 0644 mta/conf/master.cf $(DESTDIR)$(SHAREDIR)/master.cf.dist
 	test -e $(DESTDIR)$(CONFDIR)/main.cf || \
-		install -m 0644 conf/main.cf $(DESTDIR)$(CONFDIR)/main.cf
+		install -m 0644 mta/conf/main.cf $(DESTDIR)$(CONFDIR)/main.cf
 	test -e $(DESTDIR)$(CONFDIR)/master.cf || \
-		install -m 0644 conf/master.cf $(DESTDIR)$(CONFDIR)/master.cf
+		install -m 0644 mta/conf/master.cf $(DESTDIR)$(CONFDIR)/master.cf
 
 clean:
 	rm -rf build build-san run

@@ -23,6 +23,7 @@ static struct htable *main_table;  /* name -> struct conf_entry */
 static struct htable *overrides;   /* name -> char * */
 static struct htable *registered;  /* name -> char * */
 static bool defaults_only;
+bool mail_conf_warn_duplicates = true;
 
 /* mail_conf_dir_choose - -c, then MAIL_CONFIG, then the default */
 const char *
@@ -61,7 +62,7 @@ set_main(const char *name, const char *value, int line)
 		main_table = htable_create(128);
 	if ((ht = htable_locate(main_table, name)) != NULL) {
 		e = ht->value;
-		if (line > 0)
+		if (line > 0 && mail_conf_warn_duplicates)
 			msg_warn("%s, line %d: overriding earlier entry: %s=%s",
 				 conf_path, line, name, e->value);
 		/* Keep the position of the first definition for listing. */

@@ -32,7 +32,9 @@
  *	with white space where no logical line began is ignored with a
  *	warning; a line without "name = value" is an error naming file and
  *	line. An explicit directory is recorded as config_directory, as if
- *	main.cf said so. Returns 0, or -1 with the reason in why.
+ *	main.cf said so. Returns 0, or -1 with the reason in why. Clearing
+ *	mail_conf_warn_duplicates silences the "overriding" warning (for
+ *	callers that only edit or show defaults).
  *
  *	mail_conf_raw() is the unexpanded value of a name: a -o override,
  *	else main.cf, else the built-in default, else a registered default
@@ -64,6 +66,8 @@ struct conf_entry {
 };
 
 #define DEF_CONFIG_DIR "/etc/postfix"
+
+extern bool mail_conf_warn_duplicates;
 
 extern const char *mail_conf_dir_choose(const char *, bool *);
 extern int mail_conf_load(const char *, bool, struct vstr *);

@@ -276,35 +276,32 @@ expand_relational(struct mac_state *st, const char *text, size_t len)
 		expand_text(st, text + fs, fl);
 }
 
-/* expand_conditional - the text after "name?" or "name:" */
+/*
+ * expand_conditional - the text after "name?" or "name:". As in Postfix
+ * 3.0, either is plain text (the rest of the reference) or a {text}
+ * group; after "?{t1}" may come ":" and the false branch, in either form.
+ */
 static void
 expand_conditional(struct mac_state *st, bool want_set, bool is_set,
 		   const char *text, size_t len)
 {
-	size_t pos = 0, ts, tl, fs, fl;
+	size_t pos = skip_space(text, 0, len), ts, tl;
 
-	if (want_set && len > 0 && skip_space(text, 0, len) < len &&
-	    text[skip_space(text, 0, len)] == '{') {
-		/* ${name?{t1}:{t2}} or ${name?{t1}} */
-		if (!take_group(text, len, &pos, &ts, &tl))
-			return set_error(st, "bad conditional", text, len);
-		pos = skip_space(text, pos, len);
-		if (pos == len) {
-			if (is_set)
-				expand_text(st, text + ts, tl);
-			return;
-		}
-		if (text[pos++] != ':' || !take_group(text, len, &pos, &fs, &fl) ||
-		    skip_space(text, pos, len) != len)
-			return set_error(st, "bad conditional", text, len);
-		if (is_set)
-			expand_text(st, text + ts, tl);
-		else
-			expand_text(st, text + fs, fl);
+	if (pos >= len || text[pos] != '{') {
+		if (want_set == is_set)
+			expand_text(st, text, len);
 		return;
 	}
+	if (!take_group(text, len, &pos, &ts, &tl))
+		return set_error(st, "bad conditional", text, len);
+	pos = skip_space(text, pos, len);
+	if (pos < len && (!want_set || text[pos] != ':'))
+		return set_error(st, "bad conditional", text, len);
 	if (want_set == is_set)
-		expand_text(st, text, len);
+		expand_text(st, text + ts, tl);
+	if (pos < len)
+		expand_conditional(st, false, is_set, text + pos + 1,
+				   len - pos - 1);
 }
 
 /* expand_braced - the inside of ${...} or $(...) */
@@ -382,7 +379,7 @@ mac_expand(struct vstr *out, const char *text, int flags, mac_lookup_fn lookup,
 		.ctx = ctx,
 		.why = why,
 		.status = 0,
-		.depth = 0,
+		.depth = 1, /* the text itself is the first level */
 	};
 
 	expand_text(&st, text, strlen(text));

@@ -157,6 +157,8 @@ main(int argc, char **argv)
 	    all_assignments(argv + optind))
 		st.mode |= PC_EDIT;
 	check_modes(st.mode);
+	if (st.mode & (PC_SHOW_DEFS | PC_EDIT | PC_REMOVE | PC_COMMENT))
+		mail_conf_warn_duplicates = false;
 	load_config(&st, cmdline_dir, overrides, noverrides);
 	if (st.mode & (PC_EDIT | PC_REMOVE | PC_COMMENT)) {
 		if (st.mode & (PC_MASTER | PC_FIELDS | PC_PARAMS))
@@ -165,10 +167,14 @@ main(int argc, char **argv)
 			pc_main_edit(&st, argv + optind);
 	} else if (st.mode & (PC_MASTER | PC_FIELDS | PC_PARAMS)) {
 		pc_master_show(&st, argv + optind);
+		if (st.mode & PC_PARAMS)
+			pc_warn_unused_master(&st);
 	} else {
 		if (!(st.mode & PC_SHOW_DEFS))
-			pc_warn_unused(&st);
+			pc_check_refs(&st);
 		pc_main_show(&st, argv + optind);
+		if (!(st.mode & PC_SHOW_DEFS))
+			pc_warn_unused(&st);
 	}
 	master_cf_free(st.master);
 	xfree(overrides);

@@ -58,6 +58,9 @@ extern bool pc_param_known(const char *name);
 extern bool pc_param_raw(const char *name);
 extern void pc_find_used(struct pc_state *);
 extern void pc_warn_unused(struct pc_state *);
+extern void pc_warn_unused_master(struct pc_state *);
+extern void pc_check_refs(struct pc_state *);
+extern void pc_note_undefined(const char *name);
 
 /* postconf_edit.c */
 extern void pc_main_edit(struct pc_state *, char **args);

@@ -74,14 +74,12 @@ entry_name(const char *text)
 	return n ? xstrndup(text, n) : NULL;
 }
 
-/* replace_lines - put new text in place of physical lines [first, last] */
-static void
-replace_lines(struct linefile *lf, size_t first, size_t last,
-	      const char *text)
+/* is_skipped - blank or comment line */
+static bool
+is_skipped(const char *line)
 {
-	argv_delete(lf->lines, first, last - first + 1);
-	if (text)
-		argv_insert(lf->lines, first, text);
+	line += strspn(line, " \t");
+	return *line == 0 || *line == '#';
 }
 
 /* apply_one - edit one logical line; returns the lines it now spans */
@@ -93,15 +91,26 @@ apply_one(const struct pc_state *st, struct linefile *lf,
 	size_t span = ll->last - ll->first + 1;
 
 	ed->seen++;
-	if (st->mode & PC_EDIT) {
-		vstr_fmt(buf, "%s = %s", name, ed->value);
-		replace_lines(lf, ll->first, ll->last, vstr_str(buf));
-		span = 1;
-	} else if (st->mode & PC_REMOVE) {
-		replace_lines(lf, ll->first, ll->last, NULL);
+	if (st->mode & (PC_EDIT | PC_REMOVE)) {
+		/* Comment lines inside the old value stay, after the new one. */
 		span = 0;
+		for (size_t i = ll->last; i > ll->first; i--) {
+			if (is_skipped(lf->lines->argv[i]))
+				span++;
+			else
+				argv_delete(lf->lines, i, 1);
+		}
+		if (st->mode & PC_EDIT) {
+			vstr_fmt(buf, "%s = %s", name, ed->value);
+			argv_replace(lf->lines, ll->first, vstr_str(buf));
+			span++;
+		} else {
+			argv_delete(lf->lines, ll->first, 1);
+		}
 	} else {
 		for (size_t i = ll->first; i <= ll->last; i++) {
+			if (is_skipped(lf->lines->argv[i]))
+				continue;
 			vstr_fmt(buf, "#%s", lf->lines->argv[i]);
 			argv_replace(lf->lines, i, vstr_str(buf));
 		}
@@ -139,6 +148,9 @@ pc_main_edit(struct pc_state *st, char **args)
 	struct htable *edits = parse_edits(st, args, order);
 	struct linefile *lf;
 
+	if (*args == NULL)
+		msg_fatal((st->mode & PC_EDIT) ? "-e requires name=value argument" :
+						 "missing service argument");
 	vstr_fmt(path, "%s/main.cf", st->config_dir);
 	if ((lf = linefile_read(vstr_str(path), why)) == NULL)
 		msg_fatal("%s", vstr_str(why));

@@ -143,6 +143,59 @@ pc_param_known(const char *name)
 	return false;
 }
 
+static struct htable *undef_warned;
+
+/* pc_note_undefined - warn once per undefined name */
+void
+pc_note_undefined(const char *name)
+{
+	if (undef_warned == NULL)
+		undef_warned = htable_create(16);
+	if (htable_find(undef_warned, name))
+		return;
+	htable_enter(undef_warned, name, (void *) "");
+	msg_warn("%s: undefined parameter: %s", mail_conf_path(), name);
+}
+
+/* undef_lookup - lookup for pc_check_refs */
+static const char *
+check_lookup(const char *name, void *ctx)
+{
+	const char *v = mail_conf_raw(name);
+
+	(void) ctx;
+	if (v == NULL)
+		pc_note_undefined(name);
+	return v;
+}
+
+/*
+ * pc_check_refs - expand every used main.cf value once, in file order, so
+ * that references to undefined parameters are reported and reference
+ * loops stop the program, whatever is asked for.
+ */
+void
+pc_check_refs(struct pc_state *st)
+{
+	struct conf_entry **list = mail_conf_main_list();
+	struct vstr *out = vstr_alloc(100), *why = vstr_alloc(100);
+
+	(void) st;
+	for (size_t i = 0; list[i]; i++) {
+		if (!pc_param_known(list[i]->name) || pc_param_raw(list[i]->name))
+			continue;
+		vstr_reset(out);
+		if (mac_expand(out, list[i]->value, MAC_EXP_RECURSE,
+			       check_lookup, NULL, why) & MAC_ERROR) {
+			msg_warn("%s", vstr_str(why));
+			msg_fatal("macro processing error");
+		}
+	}
+	vstr_free(out);
+	vstr_free(why);
+	xfree(list);
+}
+
 /* pc_param_raw - a built-in whose value is expanded only when used */
 bool
 pc_param_raw(const char *name)
@@ -180,7 +233,12 @@ check_value(const struct conf_entry *e)
 	const struct param_def *p = param_find(e->name);
 	struct vstr *value, *why;
 
-	if (p == NULL || p->type == PT_STR || p->type == PT_LIST)
+	/*
+	 * Only literal values: one built from other parameters is checked
+	 * where it is used, when the daemon reads its configuration.
+	 */
+	if (p == NULL || p->type == PT_STR || p->type == PT_LIST ||
+	    strchr(e->value, '$') != NULL)
 		return;
 	value = vstr_alloc(64);
 	why = vstr_alloc(64);
@@ -194,6 +252,13 @@ check_value(const struct conf_entry *e)
 	}
 	vstr_free(value);
 	vstr_free(why);
+}
+
+/* pc_warn_unused_master - master.cf -o settings nothing uses */
+void
+pc_warn_unused_master(struct pc_state *st)
+{
+	warn_unused_master(st->master);
 }
 
 /* pc_warn_unused - main.cf and master.cf settings nothing uses */

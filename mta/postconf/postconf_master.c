@@ -11,6 +11,8 @@
 
 #include "argv.h"
 #include "linefile.h"
+#include "mac_expand.h"
+#include "mail_conf.h"
 #include "master_cf.h"
 #include "msg.h"
 #include "mymalloc.h"
@@ -43,20 +45,52 @@ pc_master_load(const char *dir, bool must_exist)
 	return mc;
 }
 
-/* normalize_arg - "{ name = value }" becomes "{name=value}" */
+/* expand_value - $name expansion for -Mx/-Fx/-Px, fatal on loops */
+static char *
+expand_value(const char *value)
+{
+	struct vstr *out = vstr_alloc(64);
+	struct vstr *why = vstr_alloc(64);
+
+	if (mail_conf_expand(value, out, why) & MAC_ERROR) {
+		msg_warn("%s", vstr_str(why));
+		msg_fatal("macro processing error");
+	}
+	vstr_free(why);
+	return vstr_export(out);
+}
+
+/*
+ * format_option - the value of "-o": "name=value", or "{name=value}" when
+ * the value holds white space, however it was written.
+ */
 static void
-normalize_arg(struct vstr *out, const char *arg)
+format_option(struct vstr *out, const char *arg, bool expand)
 {
 	char *copy = xstrdup(arg);
-	char *text = copy, *name, *value;
+	char *text = copy, *name, *value, *eq;
 	struct vstr *why = vstr_alloc(10);
 	const char *err;
 
-	if (*text == '{' && extpar(&text, "{}", why) != NULL &&
-	    split_nameval(text, &name, &value, &err) == 0)
-		vstr_fmt_append(out, "{%s=%s}", name, value);
-	else
+	if (*text == '{') {
+		if (extpar(&text, "{}", why) == NULL ||
+		    split_nameval(text, &name, &value, &err) < 0) {
+			vstr_cat(out, arg);
+			goto out;
+		}
+	} else if ((eq = strchr(text, '=')) != NULL) {
+		*eq = 0;
+		name = text;
+		value = eq + 1;
+	} else {
 		vstr_cat(out, arg);
+		goto out;
+	}
+	value = expand ? expand_value(value) : xstrdup(value);
+	vstr_fmt_append(out, value[strcspn(value, " \t")] ? "{%s=%s}" : "%s=%s",
+			name, value);
+	xfree(value);
+out:
 	vstr_free(why);
 	xfree(copy);
 }
@@ -75,24 +109,31 @@ option_count(const struct argv *args)
 	return i;
 }
 
-/* format_command - command, options, then arguments */
+/*
+ * format_command - command, options, then arguments. Folded, each "-o"
+ * pair and the argument after one start a new line; the other arguments
+ * wrap before column PC_MASTER_LIMIT.
+ */
 static void
-format_command(struct vstr *out, const struct argv *args, bool fold)
+format_command(struct vstr *out, const struct argv *args, bool fold,
+	       bool expand)
 {
 	size_t nopt = option_count(args);
 	struct vstr *word = vstr_alloc(64);
+	bool after_option = false;
 
 	vstr_cat(out, args->argv[0]);
 	for (size_t i = 1; i < args->argc; i++) {
+		bool is_option = i + 1 < nopt && strcmp(args->argv[i], "-o") == 0;
+
 		vstr_reset(word);
-		if (i < nopt && strcmp(args->argv[i], "-o") == 0 &&
-		    i + 1 < nopt) {
+		if (is_option) {
 			vstr_cat(word, "-o ");
-			normalize_arg(word, args->argv[++i]);
+			format_option(word, args->argv[++i], expand);
 		} else {
-			normalize_arg(word, args->argv[i]);
+			vstr_cat(word, args->argv[i]);
 		}
-		if (fold && (i < nopt || (i == nopt && nopt > 1))) {
+		if (fold && (is_option || after_option)) {
 			vstr_cat(out, "\n" PC_INDENT);
 			vstr_cat(out, vstr_str(word));
 		} else if (fold) {
@@ -101,13 +142,15 @@ format_command(struct vstr *out, const struct argv *args, bool fold)
 			vstr_addch(out, ' ');
 			vstr_cat(out, vstr_str(word));
 		}
+		after_option = is_option;
 	}
 	vstr_free(word);
 }
 
 /* format_entry - one entry in -M layout */
 static void
-format_entry(struct vstr *out, const struct master_ent *e, bool fold)
+format_entry(struct vstr *out, const struct master_ent *e, bool fold,
+	     bool expand)
 {
 	size_t start = vstr_len(out);
 
@@ -123,16 +166,16 @@ format_entry(struct vstr *out, const struct master_ent *e, bool fold)
 		if (f < MF_COMMAND)
 			vstr_cat(out, e->field[f]);
 		else
-			format_command(out, e->args, fold);
+			format_command(out, e->args, fold, expand);
 	}
 }
 
 /* command_text - the command field as -F shows it */
 static void
-command_text(struct vstr *out, const struct master_ent *e)
+command_text(struct vstr *out, const struct master_ent *e, bool expand)
 {
 	vstr_reset(out);
-	format_command(out, e->args, false);
+	format_command(out, e->args, false, expand);
 }
 
 /* selector - up to three '/' separated parts; empty means any */
@@ -200,6 +243,9 @@ show_fields(const struct pc_state *st, const struct master_ent *e,
 {
 	struct vstr *cmd = vstr_alloc(100);
 	int only = sel && sel->part[2] ? field_index(sel->part[2]) : -1;
+	struct pc_state raw_st = *st;
+
+	raw_st.mode &= ~PC_EXPAND;
 
 	for (int f = 0; f < MF_COUNT; f++) {
 		struct vstr *name = vstr_alloc(64);
@@ -211,8 +257,9 @@ show_fields(const struct pc_state *st, const struct master_ent *e,
 		vstr_fmt(name, "%s/%s/%s", e->field[MF_NAME], e->field[MF_TYPE],
 			 master_field_names[f]);
 		if (f == MF_COMMAND)
-			command_text(cmd, e);
-		pc_print_param(st, vstr_str(name),
+			command_text(cmd, e, (st->mode & PC_EXPAND) != 0);
+		/* The command is expanded already; fields have no $name. */
+		pc_print_param(&raw_st, vstr_str(name),
 			       f == MF_COMMAND ? vstr_str(cmd) : e->field[f]);
 		vstr_free(name);
 	}
@@ -274,7 +321,8 @@ show_entry(const struct pc_state *st, const struct master_ent *e,
 	if (st->mode & PC_PARAMS)
 		return show_params(st, e, sel);
 	out = vstr_alloc(256);
-	format_entry(out, e, (st->mode & PC_FOLD) != 0);
+	format_entry(out, e, (st->mode & PC_FOLD) != 0,
+		     (st->mode & PC_EXPAND) != 0);
 	vstr_addch(out, '\n');
 	fwrite(vstr_str(out), 1, vstr_len(out), stdout);
 	vstr_free(out);
@@ -314,24 +362,78 @@ pc_master_show(struct pc_state *st, char **selectors)
 	xfree(sels);
 }
 
-/* rewrite_entry - replace an entry's lines with its folded layout */
+/* is_skipped_line - blank or comment */
+static bool
+is_skipped_line(const char *line)
+{
+	line += strspn(line, " \t");
+	return *line == 0 || *line == '#';
+}
+
+/*
+ * rewrite_entry - replace entry e (index idx) with text. Like Postfix,
+ * the comments and blank lines that follow an entry up to the next one
+ * stay where they are and the rewritten entry comes after them; comment
+ * lines inside the entry are kept too. A NULL text removes the entry;
+ * with comment, each line of text is prefixed with '#'.
+ */
 static void
-rewrite_entry(struct master_cf *mc, const struct master_ent *e,
-	      size_t first, size_t last, bool replace)
+rewrite_entry(struct master_cf *mc, size_t idx, const char *text, bool comment)
+{
+	const struct master_ent *e = &mc->ents[idx];
+	size_t end = idx + 1 < mc->count ? mc->ents[idx + 1].first :
+					   mc->lf->lines->argc;
+	struct argv *keep = argv_alloc(8);
+	struct argv *lines = text ? argv_split(text, "\n") : argv_alloc(1);
+	struct vstr *buf = vstr_alloc(100);
+	size_t at = e->first;
+
+	for (size_t l = e->first; l < end; l++)
+		if (l > e->last || is_skipped_line(mc->lf->lines->argv[l]))
+			argv_add(keep, mc->lf->lines->argv[l]);
+	argv_delete(mc->lf->lines, e->first, end - e->first);
+	for (size_t i = 0; i < keep->argc; i++)
+		argv_insert(mc->lf->lines, at++, keep->argv[i]);
+	for (size_t i = 0; i < lines->argc; i++) {
+		vstr_fmt(buf, "%s%s", comment ? "#" : "", lines->argv[i]);
+		argv_insert(mc->lf->lines, at++, vstr_str(buf));
+	}
+	vstr_free(buf);
+	argv_free(lines);
+	argv_free(keep);
+}
+
+/* entry_text - the folded layout of an entry, caller frees */
+static char *
+entry_text(const struct master_ent *e)
 {
 	struct vstr *text = vstr_alloc(256);
-	struct argv *lines;
 
-	format_entry(text, e, true);
-	lines = argv_split(vstr_str(text), "\n");
-	if (replace)
-		argv_delete(mc->lf->lines, first, last - first + 1);
-	else
-		first = mc->lf->lines->argc;
+	format_entry(text, e, true, false);
+	return vstr_export(text);
+}
+
+/* append_entry - a new entry at the end of the file */
+static void
+append_entry(struct master_cf *mc, const struct master_ent *e)
+{
+	char *text = entry_text(e);
+	struct argv *lines = argv_split(text, "\n");
+
 	for (size_t i = 0; i < lines->argc; i++)
-		argv_insert(mc->lf->lines, first + i, lines->argv[i]);
+		argv_add(mc->lf->lines, lines->argv[i]);
 	argv_free(lines);
-	vstr_free(text);
+	xfree(text);
+}
+
+/* replace_entry - rewrite entry idx from its (edited) contents */
+static void
+replace_entry(struct master_cf *mc, size_t idx, const struct master_ent *e)
+{
+	char *text = entry_text(e);
+
+	rewrite_entry(mc, idx, text, false);
+	xfree(text);
 }
 
 /* split_key - "key=value" at the first '=', both trimmed; fatal if none */
@@ -376,7 +478,7 @@ edit_entry(struct master_cf *mc, const char *arg)
 	split_key(arg, &key, &value);
 	parse_selector(&sel, key);
 	if (sel.part[0] == NULL || sel.part[1] == NULL || sel.part[2] != NULL)
-		msg_fatal("invalid service/type: \"%s\"", key);
+		msg_fatal("-Me, -MX or -M# requires service_name/type");
 	if (master_ent_parse(value, &ent, why) < 0) {
 		size_t n = 0;
 		struct argv *a = argv_split(value, SPACE_DELIMS);
@@ -388,9 +490,9 @@ edit_entry(struct master_cf *mc, const char *arg)
 		msg_fatal("%s: \"%s\"", vstr_str(why), arg);
 	}
 	if ((old = master_cf_find(mc, sel.part[0], sel.part[1])) != NULL)
-		rewrite_entry(mc, &ent, old->first, old->last, true);
+		replace_entry(mc, (size_t) (old - mc->ents), &ent);
 	else
-		rewrite_entry(mc, &ent, 0, 0, false);
+		append_entry(mc, &ent);
 	master_ent_clear(&ent);
 	free_selector(&sel);
 	xfree(key);
@@ -403,28 +505,21 @@ static void
 remove_entry(struct master_cf *mc, const char *arg, bool comment)
 {
 	struct selector sel;
-	struct vstr *buf = vstr_alloc(100);
 
 	parse_selector(&sel, arg);
 	if (sel.part[0] == NULL || sel.part[1] == NULL || sel.part[2] != NULL)
-		msg_fatal("invalid service/type: \"%s\"", arg);
-	/* Walk backwards so that deleting lines keeps earlier indices. */
+		msg_fatal("-Me, -MX or -M# requires service_name/type");
+	/* Walk backwards so that changing lines keeps earlier indices. */
 	for (size_t i = mc->count; i-- > 0;) {
-		struct master_ent *e = &mc->ents[i];
+		char *text;
 
-		if (!sel_match(&sel, e))
+		if (!sel_match(&sel, &mc->ents[i]))
 			continue;
-		if (!comment) {
-			argv_delete(mc->lf->lines, e->first, e->last - e->first + 1);
-			continue;
-		}
-		for (size_t l = e->first; l <= e->last; l++) {
-			vstr_fmt(buf, "#%s", mc->lf->lines->argv[l]);
-			argv_replace(mc->lf->lines, l, vstr_str(buf));
-		}
+		text = comment ? entry_text(&mc->ents[i]) : NULL;
+		rewrite_entry(mc, i, text, comment);
+		xfree(text);
 	}
 	free_selector(&sel);
-	vstr_free(buf);
 }
 
 /* edit_field - -Fe service/type/field=value */
@@ -440,7 +535,7 @@ edit_field(struct master_cf *mc, const char *arg)
 	split_key(arg, &key, &value);
 	parse_selector(&sel, key);
 	if (sel.part[2] == NULL)
-		msg_fatal("invalid service/type/field: \"%s\"", key);
+		msg_fatal("-Fe or -FX requires service_name/type/field_name");
 	f = field_index(sel.part[2]);
 	if ((e = find_exact(mc, &sel, arg)) != NULL) {
 		if (f == MF_COMMAND) {
@@ -455,11 +550,12 @@ edit_field(struct master_cf *mc, const char *arg)
 				msg_fatal("empty command field: \"%s\"", arg);
 		} else {
 			if (master_field_check(f, value, why) < 0)
-				msg_fatal("%s", vstr_str(why));
+				msg_fatal("invalid %s field \"%s\" in \"%s\"",
+					  master_field_names[f], value, value);
 			xfree(e->field[f]);
 			e->field[f] = xstrdup(value);
 		}
-		rewrite_entry(mc, e, e->first, e->last, true);
+		replace_entry(mc, (size_t) (e - mc->ents), e);
 	}
 	free_selector(&sel);
 	xfree(key);
@@ -514,12 +610,12 @@ edit_param(struct master_cf *mc, const char *arg, bool remove)
 		split_key(arg, &key, &value);
 	parse_selector(&sel, key);
 	if (sel.part[2] == NULL)
-		msg_fatal("invalid service/type/parameter: \"%s\"", key);
+		msg_fatal("-Pe or -PX requires service_name/type/parameter");
+	if (value && value[strcspn(value, " \t")])
+		msg_fatal("-Pe does not accept whitespace in parameter value");
 	if ((e = find_exact(mc, &sel, arg)) != NULL) {
 		if (value)
-			vstr_fmt(opt, value[strcspn(value, " \t")] ? "{%s=%s}" :
-								     "%s=%s",
-				 sel.part[2], value);
+			vstr_fmt(opt, "%s=%s", sel.part[2], value);
 		while (remove && (at = find_option(e, sel.part[2])) != 0)
 			argv_delete(e->args, at - 1, 2);
 		if (!remove && (at = find_option(e, sel.part[2])) != 0) {
@@ -529,7 +625,7 @@ edit_param(struct master_cf *mc, const char *arg, bool remove)
 			argv_insert(e->args, at, vstr_str(opt));
 			argv_insert(e->args, at, "-o");
 		}
-		rewrite_entry(mc, e, e->first, e->last, true);
+		replace_entry(mc, (size_t) (e - mc->ents), e);
 	}
 	free_selector(&sel);
 	xfree(key);
@@ -543,6 +639,9 @@ pc_master_edit(struct pc_state *st, char **args)
 {
 	struct vstr *why = vstr_alloc(100);
 
+	if (*args == NULL)
+		msg_fatal((st->mode & PC_EDIT) ? "-e requires name=value argument" :
+						 "missing service argument");
 	for (; *args; args++) {
 		if (st->mode & PC_MASTER) {
 			if (st->mode & PC_EDIT)

@@ -55,7 +55,7 @@ undef_lookup(const char *name, void *ctx)
 	const char *v = mail_conf_raw(name);
 
 	if (v == NULL && *(bool *) ctx)
-		msg_warn("%s: undefined parameter: %s", mail_conf_path(), name);
+		pc_note_undefined(name);
 	return v;
 }
 
@@ -75,8 +75,7 @@ pc_print_param(const struct pc_state *st, const char *name, const char *value)
 		if (mac_expand(expanded, value, MAC_EXP_RECURSE, undef_lookup,
 			       &warn_undef, why) & MAC_ERROR) {
 			msg_warn("%s", vstr_str(why));
-			msg_fatal("%s: parameter %s: macro processing error",
-				  mail_conf_path(), name);
+			msg_fatal("macro processing error");
 		}
 		vstr_free(why);
 		value = vstr_str(expanded);
