@@ -45,7 +45,8 @@ default_myhostname(void)
 		xfree(domain);
 		domain = xstrdup(DEF_MYDOMAIN);
 	}
-	hostname_buf = xmalloc(size_add(size_add(strlen(name), strlen(domain)), 2));
+	hostname_buf =
+	        xmalloc(size_add(size_add(strlen(name), strlen(domain)), 2));
 	memcpy(hostname_buf, name, strlen(name));
 	hostname_buf[strlen(name)] = '.';
 	memcpy(hostname_buf + strlen(name) + 1, domain, strlen(domain) + 1);
@@ -109,7 +110,7 @@ class_bits(const unsigned char *a)
 /* add_network - format one interface address per style, skip duplicates */
 static void
 add_network(struct argv *list, int family, const void *addr, const void *mask,
-	    const char *style)
+            const char *style)
 {
 	unsigned char a[16];
 	size_t len = family == AF_INET ? 4 : 16;
@@ -160,18 +161,24 @@ collect(struct argv *list, struct ifaddrs *ifa, int family, const char *style)
 			continue;
 		if (family == AF_INET)
 			add_network(list, family,
-				    &((struct sockaddr_in *) ifa->ifa_addr)->sin_addr,
-				    ifa->ifa_netmask ?
-					    &((struct sockaddr_in *) ifa->ifa_netmask)->sin_addr :
-					    NULL,
-				    style);
+			            &((struct sockaddr_in *) ifa->ifa_addr)
+			                     ->sin_addr,
+			            ifa->ifa_netmask
+			                    ? &((struct sockaddr_in *)
+			                                ifa->ifa_netmask)
+			                               ->sin_addr
+			                    : NULL,
+			            style);
 		else
 			add_network(list, family,
-				    &((struct sockaddr_in6 *) ifa->ifa_addr)->sin6_addr,
-				    ifa->ifa_netmask ?
-					    &((struct sockaddr_in6 *) ifa->ifa_netmask)->sin6_addr :
-					    NULL,
-				    style);
+			            &((struct sockaddr_in6 *) ifa->ifa_addr)
+			                     ->sin6_addr,
+			            ifa->ifa_netmask
+			                    ? &((struct sockaddr_in6 *)
+			                                ifa->ifa_netmask)
+			                               ->sin6_addr
+			                    : NULL,
+			            style);
 	}
 }
 
@@ -183,7 +190,8 @@ mynetworks_for(const char *style, const char *protocols, struct vstr *why)
 	struct argv *list;
 	char *result;
 
-	if (strcasecmp(style, "host") != 0 && strcasecmp(style, "subnet") != 0 &&
+	if (strcasecmp(style, "host") != 0 &&
+	    strcasecmp(style, "subnet") != 0 &&
 	    strcasecmp(style, "class") != 0) {
 		vstr_fmt(why, "unknown mynetworks_style value: %s", style);
 		return NULL;
@@ -213,7 +221,7 @@ default_mynetworks(void)
 
 	xfree(networks_buf);
 	networks_buf = mynetworks_for(style ? style : "host",
-				      protocols ? protocols : "all", why);
+	                              protocols ? protocols : "all", why);
 	if (networks_buf == NULL)
 		msg_fatal("%s", vstr_str(why));
 	vstr_free(why);

@@ -19,9 +19,9 @@
 
 static char *conf_dir;
 static char *conf_path;
-static struct htable *main_table;  /* name -> struct conf_entry */
-static struct htable *overrides;   /* name -> char * */
-static struct htable *registered;  /* name -> char * */
+static struct htable *main_table; /* name -> struct conf_entry */
+static struct htable *overrides;  /* name -> char * */
+static struct htable *registered; /* name -> char * */
 static bool defaults_only;
 bool mail_conf_warn_duplicates = true;
 
@@ -64,7 +64,7 @@ set_main(const char *name, const char *value, int line)
 		e = ht->value;
 		if (line > 0 && mail_conf_warn_duplicates)
 			msg_warn("%s, line %d: overriding earlier entry: %s=%s",
-				 conf_path, line, name, e->value);
+			         conf_path, line, name, e->value);
 		/* Keep the position of the first definition for listing. */
 		xfree(e->value);
 		e->value = xstrdup(value);
@@ -89,11 +89,11 @@ parse_line(const struct logical_line *ll, struct vstr *why)
 
 	if (ll->leading_space) {
 		msg_warn("%s: logical line must not start with whitespace: "
-			 "\"%s\"", conf_path, vstr_str(ll->text));
+		         "\"%s\"",
+		         conf_path, vstr_str(ll->text));
 	} else if (split_nameval(copy, &name, &value, &err) < 0) {
-		vstr_fmt(why, "%s, line %zu: missing '=' after attribute "
-			      "name: \"%s\"",
-			 conf_path, ll->first + 1, vstr_str(ll->text));
+		vstr_fmt(why, "%s, line %zu: %s: \"%s\"", conf_path,
+		         ll->first + 1, err, vstr_str(ll->text));
 		rc = -1;
 	} else {
 		set_main(name, value, (int) ll->first + 1);
@@ -269,7 +269,7 @@ eval_text(const char *name, const char *raw)
 
 	if (mail_conf_expand(raw, out, why) & MAC_ERROR)
 		msg_fatal("%s: parameter %s: %s", mail_conf_path(), name,
-			  vstr_str(why));
+		          vstr_str(why));
 	vstr_free(why);
 	return vstr_export(out);
 }
@@ -304,16 +304,21 @@ static char *
 read_first_line(const char *path, struct vstr *why)
 {
 	FILE *fp = fopen(path, "re");
-	char buf[1024];
+	char *line = NULL, *value;
+	size_t cap = 0;
 
 	if (fp == NULL) {
 		vstr_fmt(why, "open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fgets(buf, sizeof(buf), fp) == NULL)
-		buf[0] = 0;
+	if (getline(&line, &cap, fp) < 0) {
+		xfree(line);
+		line = NULL;
+	}
 	fclose(fp);
-	return xstrdup(trim_space(buf));
+	value = xstrdup(line ? trim_space(line) : "");
+	free(line);
+	return value;
 }
 
 /* store_value - convert a checked value into its global */
@@ -366,12 +371,14 @@ static int
 init_one(const struct param_def *p, struct vstr *why)
 {
 	const char *raw = mail_conf_raw(p->name);
-	char *value = (p->flags & PF_RAW) ? xstrdup(raw) : eval_text(p->name, raw);
+	char *value =
+	        (p->flags & PF_RAW) ? xstrdup(raw) : eval_text(p->name, raw);
 	struct vstr *reason = vstr_alloc(100);
 	char *file_value;
 
 	if ((strcmp(p->name, "myorigin") == 0 ||
-	     strcmp(p->name, "myhostname") == 0) && value[0] == '/') {
+	     strcmp(p->name, "myhostname") == 0) &&
+	    value[0] == '/') {
 		if ((file_value = read_first_line(value, reason)) == NULL)
 			goto bad;
 		xfree(value);

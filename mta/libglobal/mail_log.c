@@ -16,7 +16,7 @@ mail_log_init(const char *service, struct vstr *why)
 
 	if (facility < 0) {
 		vstr_fmt(why, "unknown syslog_facility value: %s",
-			 var_syslog_facility);
+		         var_syslog_facility);
 		vstr_free(ident);
 		return -1;
 	}
@@ -24,7 +24,7 @@ mail_log_init(const char *service, struct vstr *why)
 	msg_syslog_init(vstr_str(ident), facility);
 	if (*var_maillog_file)
 		rc = msg_logfile_init(var_maillog_file, var_myhostname,
-				      vstr_str(ident), why);
+		                      vstr_str(ident), why);
 	vstr_free(ident);
 	return rc;
 }

@@ -57,7 +57,7 @@ param_find(const char *name)
 		param_index = htable_create(2 * param_count);
 		for (size_t i = 0; i < param_count; i++)
 			htable_enter(param_index, param_table[i].name,
-				     (void *) &param_table[i]);
+			             (void *) &param_table[i]);
 	}
 	return htable_find(param_index, name);
 }
@@ -72,7 +72,8 @@ param_default(const struct param_def *p)
 
 	if (p->flags & PF_READONLY) {
 		if (strcmp(p->name, "process_id") == 0) {
-			snprintf(pid_buf, sizeof(pid_buf), "%ld", (long) getpid());
+			snprintf(pid_buf, sizeof(pid_buf), "%ld",
+			         (long) getpid());
 			return pid_buf;
 		}
 		if (strcmp(p->name, "process_name") == 0 && mail_process_name)
@@ -94,8 +95,8 @@ const char *
 param_type_name(enum param_type t)
 {
 	static const char *const names[] = {
-		[PT_STR] = "string", [PT_LIST] = "list", [PT_BOOL] = "boolean",
-		[PT_INT] = "integer", [PT_SIZE] = "size", [PT_TIME] = "time",
+	        [PT_STR] = "string",  [PT_LIST] = "list", [PT_BOOL] = "boolean",
+	        [PT_INT] = "integer", [PT_SIZE] = "size", [PT_TIME] = "time",
 	};
 
 	return names[t];
@@ -115,18 +116,20 @@ param_time_unit(const struct param_def *p)
 /* check_bounds - min/max */
 static int
 check_bounds(const struct param_def *p, long v, const char *value,
-	     struct vstr *why)
+             struct vstr *why)
 {
 	if (v < p->min) {
-		vstr_fmt(why, "invalid %s parameter value %s = %s: must be "
-			      "at least %ld",
-			 param_type_name(p->type), p->name, value, p->min);
+		vstr_fmt(why,
+		         "invalid %s parameter value %s = %s: must be "
+		         "at least %ld",
+		         param_type_name(p->type), p->name, value, p->min);
 		return -1;
 	}
 	if (p->max != 0 && v > p->max) {
-		vstr_fmt(why, "invalid %s parameter value %s = %s: must be "
-			      "at most %ld",
-			 param_type_name(p->type), p->name, value, p->max);
+		vstr_fmt(why,
+		         "invalid %s parameter value %s = %s: must be "
+		         "at most %ld",
+		         param_type_name(p->type), p->name, value, p->max);
 		return -1;
 	}
 	return 0;
@@ -135,7 +138,7 @@ check_bounds(const struct param_def *p, long v, const char *value,
 /* param_check_value - type and range check of an expanded value */
 int
 param_check_value(const struct param_def *p, const char *value,
-		  struct vstr *why)
+                  struct vstr *why)
 {
 	long v;
 	bool b;
@@ -147,23 +150,26 @@ param_check_value(const struct param_def *p, const char *value,
 	case PT_BOOL:
 		if (conv_bool(value, &b))
 			return 0;
-		vstr_fmt(why, "bad boolean parameter value %s = %s "
-			      "(use yes or no)", p->name, value);
+		vstr_fmt(why,
+		         "bad boolean parameter value %s = %s "
+		         "(use yes or no)",
+		         p->name, value);
 		return -1;
 	case PT_INT:
 	case PT_SIZE:
 		if (conv_long(value, &v) &&
 		    (p->type == PT_SIZE || (v >= INT_MIN && v <= INT_MAX)))
 			return check_bounds(p, v, value, why);
-		vstr_fmt(why, "bad numerical parameter value %s = %s",
-			 p->name, value);
+		vstr_fmt(why, "bad numerical parameter value %s = %s", p->name,
+		         value);
 		return -1;
 	case PT_TIME:
 		if (conv_time(value, param_time_unit(p), &v))
 			return check_bounds(p, v, value, why);
-		vstr_fmt(why, "bad time parameter value %s = %s "
-			      "(use a number with unit s, m, h, d or w)",
-			 p->name, value);
+		vstr_fmt(why,
+		         "bad time parameter value %s = %s "
+		         "(use a number with unit s, m, h, d or w)",
+		         p->name, value);
 		return -1;
 	}
 	msg_panic("%s: bad type %d", __func__, (int) p->type);

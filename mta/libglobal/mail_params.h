@@ -70,7 +70,7 @@ extern const size_t param_count;
 extern const struct param_def *param_find(const char *);
 extern const char *param_default(const struct param_def *);
 extern int param_check_value(const struct param_def *, const char *,
-			     struct vstr *);
+                             struct vstr *);
 extern int param_time_unit(const struct param_def *);
 extern const char *param_type_name(enum param_type);
 

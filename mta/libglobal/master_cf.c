@@ -14,19 +14,20 @@
 #include "vstr.h"
 
 const char *const master_field_names[MF_COUNT] = {
-	"service", "type", "private", "unprivileged",
-	"chroot", "wakeup", "process_limit", "command",
+        "service", "type",   "private",       "unprivileged",
+        "chroot",  "wakeup", "process_limit", "command",
 };
 
 static const char *const service_types[] = {
-	"inet", "unix", "unix-dgram", "fifo", "pass", NULL,
+        "inet", "unix", "unix-dgram", "fifo", "pass", NULL,
 };
 
 /* is_yn - y, n or - */
 static bool
 is_yn(const char *v)
 {
-	return strcmp(v, "y") == 0 || strcmp(v, "n") == 0 || strcmp(v, "-") == 0;
+	return strcmp(v, "y") == 0 || strcmp(v, "n") == 0 ||
+	       strcmp(v, "-") == 0;
 }
 
 /* is_wakeup - number, number?, or - */
@@ -73,7 +74,7 @@ master_field_check(int field, const char *v, struct vstr *why)
 	}
 	if (!ok)
 		vstr_fmt(why, "field \"%s\": bad value: \"%s\"",
-			 master_field_names[field], v);
+		         master_field_names[field], v);
 	return ok ? 0 : -1;
 }
 
@@ -146,14 +147,22 @@ master_cf_parse(struct linefile *lf, struct vstr *why)
 	mc->lf = lf;
 	mc->ents = xreallocarray(NULL, cap, sizeof(*mc->ents));
 	while (linefile_next(mc->lf, &pos, &ll)) {
+		/* Continuation text with nothing to continue: as main.cf. */
+		if (ll.leading_space) {
+			msg_warn("%s: logical line must not start with "
+			         "whitespace: \"%s\"",
+			         mc->path, vstr_str(ll.text));
+			continue;
+		}
 		if (mc->count == cap) {
 			cap = size_mul(cap, 2);
-			mc->ents = xreallocarray(mc->ents, cap, sizeof(*mc->ents));
+			mc->ents =
+			        xreallocarray(mc->ents, cap, sizeof(*mc->ents));
 		}
 		if (master_ent_parse(vstr_str(ll.text), &mc->ents[mc->count],
-				     reason) < 0) {
+		                     reason) < 0) {
 			vstr_fmt(why, "file %s: line %zu: %s", mc->path,
-				 ll.first + 1, vstr_str(reason));
+			         ll.first + 1, vstr_str(reason));
 			vstr_free(ll.text);
 			vstr_free(reason);
 			return master_cf_free(mc);
@@ -201,7 +210,7 @@ master_cf_find(const struct master_cf *mc, const char *name, const char *type)
 /* add_option - split one "name=value" or "{ name = value }" */
 static int
 add_option(const char *arg, struct argv *names, struct argv *values,
-	   struct vstr *why)
+           struct vstr *why)
 {
 	char *copy = xstrdup(arg);
 	char *text = copy;
@@ -225,7 +234,7 @@ add_option(const char *arg, struct argv *names, struct argv *values,
 /* master_ent_options - the -o pairs of an entry */
 int
 master_ent_options(const struct master_ent *ent, struct argv *names,
-		   struct argv *values, struct vstr *why)
+                   struct argv *values, struct vstr *why)
 {
 	char **a = ent->args->argv;
 

@@ -55,8 +55,8 @@ enum master_field {
 
 struct master_ent {
 	char *field[MF_COMMAND]; /* the seven fixed fields */
-	struct argv *args;	 /* command and arguments */
-	size_t first;		 /* physical line span */
+	struct argv *args;       /* command and arguments */
+	size_t first;            /* physical line span */
 	size_t last;
 };
 
@@ -75,10 +75,10 @@ extern struct master_cf *master_cf_reparse(struct master_cf *, struct vstr *);
 extern struct master_cf *master_cf_free(struct master_cf *);
 extern int master_ent_parse(const char *, struct master_ent *, struct vstr *);
 extern void master_ent_clear(struct master_ent *);
-extern struct master_ent *master_cf_find(const struct master_cf *,
-					 const char *, const char *);
+extern struct master_ent *master_cf_find(const struct master_cf *, const char *,
+                                         const char *);
 extern int master_ent_options(const struct master_ent *, struct argv *,
-			      struct argv *, struct vstr *);
+                              struct argv *, struct vstr *);
 extern int master_field_check(int, const char *, struct vstr *);
 
 #endif

@@ -69,7 +69,7 @@ argv_insert(struct argv *a, size_t where, const char *s)
 		msg_panic("%s: bad position %zu", __func__, where);
 	argv_grow(a);
 	memmove(a->argv + where + 1, a->argv + where,
-		sizeof(char *) * (a->argc - where + 1));
+	        sizeof(char *) * (a->argc - where + 1));
 	a->argv[where] = xstrdup(s);
 	a->argc++;
 }
@@ -83,7 +83,7 @@ argv_delete(struct argv *a, size_t where, size_t count)
 	for (size_t i = where; i < where + count; i++)
 		xfree(a->argv[i]);
 	memmove(a->argv + where, a->argv + where + count,
-		sizeof(char *) * (a->argc - where - count + 1));
+	        sizeof(char *) * (a->argc - where - count + 1));
 	a->argc -= count;
 }
 

@@ -24,6 +24,6 @@ extern const char conv_time_units[];
 extern bool conv_bool(const char *, bool *) __attribute__((warn_unused_result));
 extern bool conv_long(const char *, long *) __attribute__((warn_unused_result));
 extern bool conv_time(const char *, int, long *)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 #endif

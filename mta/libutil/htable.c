@@ -133,7 +133,7 @@ struct htable_info **
 htable_list(const struct htable *t)
 {
 	struct htable_info **list =
-		xreallocarray(NULL, size_add(t->used, 1), sizeof(*list));
+	        xreallocarray(NULL, size_add(t->used, 1), sizeof(*list));
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->size; i++)

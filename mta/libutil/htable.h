@@ -26,7 +26,7 @@ struct htable_info {
 	char *key;
 	void *value;
 	struct htable_info *next; /* hash chain */
-	size_t seq;		  /* insertion order */
+	size_t seq;               /* insertion order */
 };
 
 struct htable {

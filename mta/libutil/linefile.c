@@ -62,7 +62,8 @@ linefile_read(const char *path, struct vstr *why)
 	fclose(fp);
 	if (memchr(vstr_str(buf), 0, vstr_len(buf)) != NULL)
 		msg_warn("%s: file contains a null byte; text after it on "
-			 "that line is ignored", path);
+		         "that line is ignored",
+		         path);
 	lf = linefile_from_text(path, vstr_str(buf));
 	vstr_free(buf);
 	return lf;
@@ -168,7 +169,8 @@ file_replace(const char *path, const char *data, size_t len, struct vstr *why)
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	vstr_fmt(tmp, "%s.tmp", path);
-	fd = open(vstr_str(tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	fd = open(vstr_str(tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	          mode);
 	if (fd < 0) {
 		vstr_fmt(why, "create %s: %s", vstr_str(tmp), strerror(errno));
 		vstr_free(tmp);
@@ -184,7 +186,7 @@ file_replace(const char *path, const char *data, size_t len, struct vstr *why)
 	}
 	if (close(fd) < 0 || rename(vstr_str(tmp), path) < 0) {
 		vstr_fmt(why, "rename %s to %s: %s", vstr_str(tmp), path,
-			 strerror(errno));
+		         strerror(errno));
 		unlink(vstr_str(tmp));
 		vstr_free(tmp);
 		return -1;

@@ -54,7 +54,7 @@ extern struct linefile *linefile_read(const char *, struct vstr *);
 extern struct linefile *linefile_from_text(const char *, const char *);
 extern struct linefile *linefile_free(struct linefile *);
 extern bool linefile_next(const struct linefile *, size_t *,
-			  struct logical_line *);
+                          struct logical_line *);
 extern int linefile_write(const struct linefile *, struct vstr *);
 extern int file_replace(const char *, const char *, size_t, struct vstr *);
 

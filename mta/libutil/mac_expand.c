@@ -27,7 +27,7 @@ static void expand_text(struct mac_state *, const char *, size_t);
 /* set_error - remember the first error */
 static void
 set_error(struct mac_state *st, const char *reason, const char *text,
-	  size_t len)
+          size_t len)
 {
 	if (!(st->status & MAC_ERROR))
 		vstr_fmt(st->why, "%s: \"%.*s\"", reason, (int) len, text);
@@ -72,7 +72,7 @@ lookup_value(struct mac_state *st, const char *name, size_t len)
 /* emit_value - append a looked-up value, expanding it when asked */
 static void
 emit_value(struct mac_state *st, const char *name, size_t len,
-	   const char *value)
+           const char *value)
 {
 	if (value == NULL || *value == 0)
 		return;
@@ -104,7 +104,7 @@ skip_space(const char *text, size_t pos, size_t len)
 /* take_group - "{...}" at pos; returns its inner span */
 static bool
 take_group(const char *text, size_t len, size_t *pos, size_t *start,
-	   size_t *inner_len)
+           size_t *inner_len)
 {
 	size_t p = skip_space(text, *pos, len);
 	size_t close;
@@ -185,18 +185,18 @@ static const struct relop {
 	bool level;
 	bool lt, eq, gt; /* which orderings make it true */
 } relops[] = {
-	{"==level", true, false, true, false},
-	{"!=level", true, true, false, true},
-	{"<=level", true, true, true, false},
-	{">=level", true, false, true, true},
-	{"<level", true, true, false, false},
-	{">level", true, false, false, true},
-	{"==", false, false, true, false},
-	{"!=", false, true, false, true},
-	{"<=", false, true, true, false},
-	{">=", false, false, true, true},
-	{"<", false, true, false, false},
-	{">", false, false, false, true},
+        {"==level", true, false, true, false},
+        {"!=level", true, true, false, true},
+        {"<=level", true, true, true, false},
+        {">=level", true, false, true, true},
+        {"<level", true, true, false, false},
+        {">level", true, false, false, true},
+        {"==", false, false, true, false},
+        {"!=", false, true, false, true},
+        {"<=", false, true, true, false},
+        {">=", false, false, true, true},
+        {"<", false, true, false, false},
+        {">", false, false, false, true},
 };
 
 /* find_relop - operator at pos */
@@ -219,7 +219,7 @@ find_relop(const char *text, size_t len, size_t *pos)
 /* eval_relop - evaluate the comparison of two expanded operands */
 static bool
 eval_relop(struct mac_state *st, const struct relop *op, const char *a,
-	   const char *b, const char *text, size_t len)
+           const char *b, const char *text, size_t len)
 {
 	int cmp;
 
@@ -243,28 +243,40 @@ expand_relational(struct mac_state *st, const char *text, size_t len)
 	bool has_false = false, truth;
 	char *a, *b;
 
-	if (!take_group(text, len, &pos, &as, &al))
-		return set_error(st, "bad relational expression", text, len);
-	if ((op = find_relop(text, len, &pos)) == NULL)
-		return set_error(st, "\"==\" or \"!=\" or \"<\" or \"<=\" or "
-				     "\">=\" or \">\" expected",
-				 text, len);
-	if (!take_group(text, len, &pos, &bs, &bl))
-		return set_error(st, "bad relational expression", text, len);
+	if (!take_group(text, len, &pos, &as, &al)) {
+		set_error(st, "bad relational expression", text, len);
+		return;
+	}
+	if ((op = find_relop(text, len, &pos)) == NULL) {
+		set_error(st,
+		          "\"==\" or \"!=\" or \"<\" or \"<=\" or "
+		          "\">=\" or \">\" expected",
+		          text, len);
+		return;
+	}
+	if (!take_group(text, len, &pos, &bs, &bl)) {
+		set_error(st, "bad relational expression", text, len);
+		return;
+	}
 	pos = skip_space(text, pos, len);
 	if (pos >= len || text[pos++] != '?' ||
-	    !take_group(text, len, &pos, &ts, &tl))
-		return set_error(st, "\"?\" expected", text, len);
+	    !take_group(text, len, &pos, &ts, &tl)) {
+		set_error(st, "\"?\" expected", text, len);
+		return;
+	}
 	pos = skip_space(text, pos, len);
 	if (pos < len && text[pos] == ':') {
 		pos++;
-		if (!take_group(text, len, &pos, &fs, &fl))
-			return set_error(st, "\"{\" expected", text, len);
+		if (!take_group(text, len, &pos, &fs, &fl)) {
+			set_error(st, "\"{\" expected", text, len);
+			return;
+		}
 		has_false = true;
 	}
-	if (skip_space(text, pos, len) != len)
-		return set_error(st, "garbage after relational expression",
-				 text, len);
+	if (skip_space(text, pos, len) != len) {
+		set_error(st, "garbage after relational expression", text, len);
+		return;
+	}
 	a = expand_sub(st, text + as, al);
 	b = expand_sub(st, text + bs, bl);
 	truth = eval_relop(st, op, a, b, text, len);
@@ -283,7 +295,7 @@ expand_relational(struct mac_state *st, const char *text, size_t len)
  */
 static void
 expand_conditional(struct mac_state *st, bool want_set, bool is_set,
-		   const char *text, size_t len)
+                   const char *text, size_t len)
 {
 	size_t pos = skip_space(text, 0, len), ts, tl;
 
@@ -292,16 +304,20 @@ expand_conditional(struct mac_state *st, bool want_set, bool is_set,
 			expand_text(st, text, len);
 		return;
 	}
-	if (!take_group(text, len, &pos, &ts, &tl))
-		return set_error(st, "bad conditional", text, len);
+	if (!take_group(text, len, &pos, &ts, &tl)) {
+		set_error(st, "bad conditional", text, len);
+		return;
+	}
 	pos = skip_space(text, pos, len);
-	if (pos < len && (!want_set || text[pos] != ':'))
-		return set_error(st, "bad conditional", text, len);
+	if (pos < len && (!want_set || text[pos] != ':')) {
+		set_error(st, "bad conditional", text, len);
+		return;
+	}
 	if (want_set == is_set)
 		expand_text(st, text + ts, tl);
 	if (pos < len)
 		expand_conditional(st, false, is_set, text + pos + 1,
-				   len - pos - 1);
+		                   len - pos - 1);
 }
 
 /* expand_braced - the inside of ${...} or $(...) */
@@ -311,19 +327,27 @@ expand_braced(struct mac_state *st, const char *text, size_t len)
 	size_t n = 0;
 	const char *value;
 
-	if (len > 0 && text[0] == '{')
-		return expand_relational(st, text, len);
+	if (len > 0 && text[0] == '{') {
+		expand_relational(st, text, len);
+		return;
+	}
 	while (n < len && is_name_char(text[n]))
 		n++;
-	if (n == 0)
-		return set_error(st, "empty macro name", text, len);
+	if (n == 0) {
+		set_error(st, "empty macro name", text, len);
+		return;
+	}
 	value = lookup_value(st, text, n);
-	if (n == len)
-		return emit_value(st, text, n, value);
-	if (text[n] == '?' || text[n] == ':')
-		return expand_conditional(st, text[n] == '?',
-					  value != NULL && *value != 0,
-					  text + n + 1, len - n - 1);
+	if (n == len) {
+		emit_value(st, text, n, value);
+		return;
+	}
+	if (text[n] == '?' || text[n] == ':') {
+		expand_conditional(st, text[n] == '?',
+		                   value != NULL && *value != 0, text + n + 1,
+		                   len - n - 1);
+		return;
+	}
 	set_error(st, "unexpected character after macro name", text, len);
 }
 
@@ -345,23 +369,29 @@ expand_text(struct mac_state *st, const char *text, size_t len)
 		if (i + 1 < len && text[i + 1] == '$') {
 			vstr_addch(st->out, '$');
 			i += 2;
-		} else if (i + 1 < len && (text[i + 1] == '{' || text[i + 1] == '(')) {
+		} else if (i + 1 < len &&
+		           (text[i + 1] == '{' || text[i + 1] == '(')) {
 			char open = text[i + 1], shut = open == '{' ? '}' : ')';
 
-			close = find_close(text + i + 1, len - i - 1, open, shut);
-			if (close >= len - i - 1)
-				return set_error(st, "truncated macro reference",
-						 text + i, len - i);
+			close = find_close(text + i + 1, len - i - 1, open,
+			                   shut);
+			if (close >= len - i - 1) {
+				set_error(st, "truncated macro reference",
+				          text + i, len - i);
+				return;
+			}
 			expand_braced(st, text + i + 2, close - 1);
 			i += close + 2;
 		} else {
 			n = i + 1;
 			while (n < len && is_name_char(text[n]))
 				n++;
-			if (n == i + 1)
-				return set_error(st, "empty macro name", text, len);
+			if (n == i + 1) {
+				set_error(st, "empty macro name", text, len);
+				return;
+			}
 			emit_value(st, text + i + 1, n - i - 1,
-				   lookup_value(st, text + i + 1, n - i - 1));
+			           lookup_value(st, text + i + 1, n - i - 1));
 			i = n;
 		}
 	}
@@ -370,16 +400,16 @@ expand_text(struct mac_state *st, const char *text, size_t len)
 /* mac_expand - expand all references in text, append to out */
 int
 mac_expand(struct vstr *out, const char *text, int flags, mac_lookup_fn lookup,
-	   void *ctx, struct vstr *why)
+           void *ctx, struct vstr *why)
 {
 	struct mac_state st = {
-		.out = out,
-		.flags = flags,
-		.lookup = lookup,
-		.ctx = ctx,
-		.why = why,
-		.status = 0,
-		.depth = 1, /* the text itself is the first level */
+	        .out = out,
+	        .flags = flags,
+	        .lookup = lookup,
+	        .ctx = ctx,
+	        .why = why,
+	        .status = 0,
+	        .depth = 1, /* the text itself is the first level */
 	};
 
 	expand_text(&st, text, strlen(text));

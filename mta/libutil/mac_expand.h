@@ -44,7 +44,7 @@ typedef const char *(*mac_lookup_fn)(const char *name, void *ctx);
 #define MAC_EXP_DEPTH 100
 
 extern int mac_expand(struct vstr *, const char *, int, mac_lookup_fn, void *,
-		      struct vstr *);
+                      struct vstr *);
 extern int compat_level_cmp(const char *, const char *, int *);
 
 #endif

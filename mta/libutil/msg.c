@@ -41,7 +41,8 @@ msg_output_remove(msg_output_fn fn, void *ctx)
 	for (int i = 0; i < output_count; i++) {
 		if (outputs[i].fn == fn && outputs[i].ctx == ctx) {
 			memmove(outputs + i, outputs + i + 1,
-				sizeof(outputs[0]) * (size_t) (output_count - i - 1));
+			        sizeof(outputs[0]) *
+			                (size_t) (output_count - i - 1));
 			output_count--;
 			return;
 		}
@@ -53,7 +54,7 @@ const char *
 msg_level_prefix(int level)
 {
 	static const char *const prefix[] = {
-		"", "warning: ", "error: ", "fatal: ", "panic: ",
+	        "", "warning: ", "error: ", "fatal: ", "panic: ",
 	};
 
 	return level >= 0 && level <= MSG_PANIC ? prefix[level] : "";
@@ -68,7 +69,7 @@ stderr_output(int level, const char *text, void *ctx)
 
 	(void) ctx;
 	n = snprintf(line, sizeof(line), "%s: %s%s\n", stderr_progname,
-		     msg_level_prefix(level), text);
+	             msg_level_prefix(level), text);
 	if (n < 0)
 		return;
 	if ((size_t) n >= sizeof(line)) {
@@ -139,7 +140,8 @@ msg_vprintf(int level, const char *fmt, va_list ap)
 		expand_percent_m(xfmt, sizeof(xfmt), fmt, saved_errno);
 		vsnprintf(text, sizeof(text), xfmt, ap);
 		if (output_count == 0)
-			fprintf(stderr, "%s%s\n", msg_level_prefix(level), text);
+			fprintf(stderr, "%s%s\n", msg_level_prefix(level),
+			        text);
 		for (int i = 0; i < output_count; i++)
 			outputs[i].fn(level, text, outputs[i].ctx);
 	}

@@ -48,13 +48,13 @@ extern void msg_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 extern void msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 extern void msg_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 extern void msg_fatal(const char *, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+        __attribute__((format(printf, 1, 2), noreturn));
 extern void msg_fatal_status(int, const char *, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
+        __attribute__((format(printf, 2, 3), noreturn));
 extern void msg_panic(const char *, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+        __attribute__((format(printf, 1, 2), noreturn));
 extern void msg_vprintf(int, const char *, va_list)
-	__attribute__((format(printf, 2, 0)));
+        __attribute__((format(printf, 2, 0)));
 
 extern void msg_output_add(msg_output_fn, void *);
 extern void msg_output_remove(msg_output_fn, void *);

@@ -18,16 +18,16 @@ static const struct facility {
 	const char *name;
 	int code;
 } facilities[] = {
-	{"auth", LOG_AUTH},	{"authpriv", LOG_AUTHPRIV},
-	{"cron", LOG_CRON},	{"daemon", LOG_DAEMON},
-	{"kern", LOG_KERN},	{"lpr", LOG_LPR},
-	{"mail", LOG_MAIL},	{"news", LOG_NEWS},
-	{"syslog", LOG_SYSLOG}, {"user", LOG_USER},
-	{"uucp", LOG_UUCP},	{"local0", LOG_LOCAL0},
-	{"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
-	{"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
-	{"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6},
-	{"local7", LOG_LOCAL7},
+        {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV},
+        {"cron", LOG_CRON},     {"daemon", LOG_DAEMON},
+        {"kern", LOG_KERN},     {"lpr", LOG_LPR},
+        {"mail", LOG_MAIL},     {"news", LOG_NEWS},
+        {"syslog", LOG_SYSLOG}, {"user", LOG_USER},
+        {"uucp", LOG_UUCP},     {"local0", LOG_LOCAL0},
+        {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
+        {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
+        {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6},
+        {"local7", LOG_LOCAL7},
 };
 
 static char *syslog_ident;
@@ -47,7 +47,7 @@ static void
 syslog_output(int level, const char *text, void *ctx)
 {
 	static const int prio[] = {LOG_INFO, LOG_WARNING, LOG_ERR, LOG_CRIT,
-				   LOG_CRIT};
+	                           LOG_CRIT};
 
 	(void) ctx;
 	syslog(prio[level], "%s%s", msg_level_prefix(level), text);
@@ -89,8 +89,8 @@ logfile_output(int level, const char *text, void *ctx)
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
 	n = snprintf(line, sizeof(line), "%s %s %s[%ld]: %s%s\n", stamp,
-		     lf->host, lf->ident, (long) getpid(),
-		     msg_level_prefix(level), text);
+	             lf->host, lf->ident, (long) getpid(),
+	             msg_level_prefix(level), text);
 	if (n < 0)
 		return;
 	if ((size_t) n >= sizeof(line)) {
@@ -117,7 +117,7 @@ msg_logfile_close(void)
 /* msg_logfile_init - start appending to maillog_file */
 int
 msg_logfile_init(const char *path, const char *host, const char *ident,
-		 struct vstr *why)
+                 struct vstr *why)
 {
 	int fd;
 
@@ -126,8 +126,9 @@ msg_logfile_init(const char *path, const char *host, const char *ident,
 	else if (strcmp(path, "/dev/stderr") == 0)
 		fd = dup(2);
 	else
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-				O_NOCTTY, 0600);
+		fd = open(path,
+		          O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+		          0600);
 	if (fd < 0) {
 		vstr_fmt(why, "open %s: %s", path, strerror(errno));
 		return -1;

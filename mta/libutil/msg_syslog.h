@@ -26,7 +26,7 @@ struct vstr;
 extern int msg_syslog_facility(const char *);
 extern void msg_syslog_init(const char *, int);
 extern int msg_logfile_init(const char *, const char *, const char *,
-			    struct vstr *);
+                            struct vstr *);
 extern void msg_logfile_close(void);
 
 #endif

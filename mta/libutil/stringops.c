@@ -85,7 +85,7 @@ extpar(char **bp, const char *parens, struct vstr *why)
 			level++;
 		else if (cp[i] == parens[1] && --level == 0 && i + 1 != len) {
 			vstr_fmt(why, "syntax error after '%c' in \"%.30s\"",
-				 parens[1], cp);
+			         parens[1], cp);
 			return NULL;
 		}
 	}
@@ -193,7 +193,8 @@ split_nameval(char *buf, char **name, char **value, const char **why)
 		return -1;
 	}
 	if (n[strcspn(n, " \t")] != 0) {
-		*why = "white space in attribute name";
+		/* As Postfix says it: "a b = c" reads as a name without '='. */
+		*why = "missing '=' after attribute name";
 		return -1;
 	}
 	*name = n;

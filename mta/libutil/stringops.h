@@ -39,7 +39,7 @@
 struct vstr;
 
 #define SPACE_DELIMS " \t\r\n"
-#define LIST_DELIMS  ", \t\r\n"
+#define LIST_DELIMS ", \t\r\n"
 
 extern char *mystrtok(char **, const char *);
 extern char *mystrtokq(char **, const char *, const char *);

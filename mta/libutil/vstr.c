@@ -58,10 +58,18 @@ vstr_reserve(struct vstr *s, size_t extra)
 	s->cap = cap;
 }
 
-/* vstr_cat_mem - append bytes */
+/* vstr_cat_mem - append bytes; p may point into s itself */
 struct vstr *
 vstr_cat_mem(struct vstr *s, const void *p, size_t n)
 {
+	const char *src = p;
+
+	if (src >= s->buf && src < s->buf + s->cap) {
+		size_t off = (size_t) (src - s->buf);
+
+		vstr_reserve(s, n);
+		p = s->buf + off;
+	}
 	vstr_reserve(s, n);
 	if (n)
 		memmove(s->buf + s->len, p, n);

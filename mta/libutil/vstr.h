@@ -55,11 +55,11 @@ extern struct vstr *vstr_mem(struct vstr *, const void *, size_t);
 extern struct vstr *vstr_cat_mem(struct vstr *, const void *, size_t);
 extern struct vstr *vstr_addch(struct vstr *, int);
 extern struct vstr *vstr_fmt(struct vstr *, const char *, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 extern struct vstr *vstr_fmt_append(struct vstr *, const char *, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 extern struct vstr *vstr_vfmt_append(struct vstr *, const char *, va_list)
-	__attribute__((format(printf, 2, 0)));
+        __attribute__((format(printf, 2, 0)));
 extern struct vstr *vstr_reset(struct vstr *);
 extern struct vstr *vstr_truncate(struct vstr *, size_t);
 extern void vstr_reserve(struct vstr *, size_t);

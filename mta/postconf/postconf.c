@@ -41,10 +41,10 @@ static const struct option_bit {
 	int ch;
 	int bit;
 } option_bits[] = {
-	{'d', PC_SHOW_DEFS}, {'n', PC_SHOW_NONDEF}, {'h', PC_HIDE_NAME},
-	{'x', PC_EXPAND},    {'f', PC_FOLD},	    {'e', PC_EDIT},
-	{'X', PC_REMOVE},    {'#', PC_COMMENT},	    {'M', PC_MASTER},
-	{'F', PC_FIELDS},    {'P', PC_PARAMS},
+        {'d', PC_SHOW_DEFS}, {'n', PC_SHOW_NONDEF}, {'h', PC_HIDE_NAME},
+        {'x', PC_EXPAND},    {'f', PC_FOLD},        {'e', PC_EDIT},
+        {'X', PC_REMOVE},    {'#', PC_COMMENT},     {'M', PC_MASTER},
+        {'F', PC_FIELDS},    {'P', PC_PARAMS},
 };
 
 /* usage - complain and exit */
@@ -52,8 +52,8 @@ static void
 usage(const char *prog)
 {
 	msg_fatal("usage: %s [-c config_dir] [-dfhnx] [-o name=value] "
-		  "[-e|-X|-#] [-M|-F|-P] [name...]",
-		  prog);
+	          "[-e|-X|-#] [-M|-F|-P] [name...]",
+	          prog);
 }
 
 /* add_override - one -o name=value */
@@ -101,11 +101,12 @@ check_modes(int mode)
 /* load_config - main.cf, -o overrides, master.cf */
 static void
 load_config(struct pc_state *st, const char *cmdline_dir, char **overrides,
-	    size_t noverrides)
+            size_t noverrides)
 {
 	struct vstr *why = vstr_alloc(100);
 	bool explicit;
-	bool need_master = (st->mode & (PC_MASTER | PC_FIELDS | PC_PARAMS)) != 0;
+	bool need_master =
+	        (st->mode & (PC_MASTER | PC_FIELDS | PC_PARAMS)) != 0;
 
 	st->config_dir = mail_conf_dir_choose(cmdline_dir, &explicit);
 	if (mail_conf_load(st->config_dir, explicit, why) < 0)
@@ -144,8 +145,9 @@ main(int argc, char **argv)
 			msg_verbose++;
 			break;
 		default:
-			for (size_t i = 0; i < sizeof(option_bits) /
-						  sizeof(option_bits[0]); i++)
+			for (size_t i = 0;
+			     i < sizeof(option_bits) / sizeof(option_bits[0]);
+			     i++)
 				if (option_bits[i].ch == ch)
 					st.mode |= option_bits[i].bit;
 			if (strchr("dfhnxeX#MFP", ch) == NULL)
@@ -153,7 +155,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (!(st.mode & (PC_EDIT | PC_REMOVE | PC_COMMENT | PC_SHOW_DEFS |
-			 PC_SHOW_NONDEF | PC_MASTER | PC_FIELDS | PC_PARAMS)) &&
+	                 PC_SHOW_NONDEF | PC_MASTER | PC_FIELDS | PC_PARAMS)) &&
 	    all_assignments(argv + optind))
 		st.mode |= PC_EDIT;
 	check_modes(st.mode);

@@ -25,19 +25,19 @@ struct argv;
 struct master_cf;
 
 /* Mode bits from the command line. */
-#define PC_SHOW_DEFS (1 << 0)	 /* -d */
+#define PC_SHOW_DEFS (1 << 0)   /* -d */
 #define PC_SHOW_NONDEF (1 << 1) /* -n */
-#define PC_HIDE_NAME (1 << 2)	 /* -h */
-#define PC_EXPAND (1 << 3)	 /* -x */
-#define PC_FOLD (1 << 4)	 /* -f */
-#define PC_EDIT (1 << 5)	 /* -e */
-#define PC_REMOVE (1 << 6)	 /* -X */
-#define PC_COMMENT (1 << 7)	 /* -# */
-#define PC_MASTER (1 << 8)	 /* -M */
-#define PC_FIELDS (1 << 9)	 /* -F */
-#define PC_PARAMS (1 << 10)	 /* -P */
+#define PC_HIDE_NAME (1 << 2)   /* -h */
+#define PC_EXPAND (1 << 3)      /* -x */
+#define PC_FOLD (1 << 4)        /* -f */
+#define PC_EDIT (1 << 5)        /* -e */
+#define PC_REMOVE (1 << 6)      /* -X */
+#define PC_COMMENT (1 << 7)     /* -# */
+#define PC_MASTER (1 << 8)      /* -M */
+#define PC_FIELDS (1 << 9)      /* -F */
+#define PC_PARAMS (1 << 10)     /* -P */
 
-#define PC_LINE_LIMIT 80	 /* main.cf lines may fill column 80 */
+#define PC_LINE_LIMIT 80   /* main.cf lines may fill column 80 */
 #define PC_MASTER_LIMIT 79 /* master.cf lines stop one short */
 #define PC_INDENT "    "
 
@@ -50,7 +50,7 @@ struct pc_state {
 /* postconf_print.c */
 extern void pc_print_words(struct vstr *line, const char *text, size_t limit);
 extern void pc_print_param(const struct pc_state *, const char *name,
-			   const char *value);
+                           const char *value);
 
 /* postconf_main.c */
 extern void pc_main_show(struct pc_state *, char **names);

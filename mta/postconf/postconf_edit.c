@@ -85,14 +85,15 @@ is_skipped(const char *line)
 /* apply_one - edit one logical line; returns the lines it now spans */
 static size_t
 apply_one(const struct pc_state *st, struct linefile *lf,
-	  const struct logical_line *ll, struct edit *ed, const char *name)
+          const struct logical_line *ll, struct edit *ed, const char *name)
 {
 	struct vstr *buf = vstr_alloc(128);
 	size_t span = ll->last - ll->first + 1;
 
 	ed->seen++;
 	if (st->mode & (PC_EDIT | PC_REMOVE)) {
-		/* Comment lines inside the old value stay, after the new one. */
+		/* Comment lines inside the old value stay, after the new one.
+		 */
 		span = 0;
 		for (size_t i = ll->last; i > ll->first; i--) {
 			if (is_skipped(lf->lines->argv[i]))
@@ -121,14 +122,14 @@ apply_one(const struct pc_state *st, struct linefile *lf,
 
 /* edit_lines - walk main.cf and apply the edits */
 static void
-edit_lines(const struct pc_state *st, struct linefile *lf,
-	   struct htable *edits)
+edit_lines(const struct pc_state *st, struct linefile *lf, struct htable *edits)
 {
 	struct logical_line ll = {0};
 	size_t pos = 0;
 
 	while (linefile_next(lf, &pos, &ll)) {
-		char *name = ll.leading_space ? NULL : entry_name(vstr_str(ll.text));
+		char *name =
+		        ll.leading_space ? NULL : entry_name(vstr_str(ll.text));
 		struct edit *ed = name ? htable_find(edits, name) : NULL;
 
 		if (ed)
@@ -149,8 +150,9 @@ pc_main_edit(struct pc_state *st, char **args)
 	struct linefile *lf;
 
 	if (*args == NULL)
-		msg_fatal((st->mode & PC_EDIT) ? "-e requires name=value argument" :
-						 "missing service argument");
+		msg_fatal((st->mode & PC_EDIT)
+		                  ? "-e requires name=value argument"
+		                  : "missing service argument");
 	vstr_fmt(path, "%s/main.cf", st->config_dir);
 	if ((lf = linefile_read(vstr_str(path), why)) == NULL)
 		msg_fatal("%s", vstr_str(why));
@@ -160,7 +162,7 @@ pc_main_edit(struct pc_state *st, char **args)
 
 		if (ed->seen > 1)
 			msg_warn("%s: multiple entries for \"%s\"",
-				 vstr_str(path), order->argv[i]);
+			         vstr_str(path), order->argv[i]);
 		if (ed->seen == 0 && (st->mode & PC_EDIT)) {
 			vstr_fmt(why, "%s = %s", order->argv[i], ed->value);
 			argv_add(lf->lines, vstr_str(why));

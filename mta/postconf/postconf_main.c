@@ -17,11 +17,11 @@
 #include "stringops.h"
 #include "vstr.h"
 
-static struct htable *used_names;   /* names referenced as $name */
+static struct htable *used_names;  /* names referenced as $name */
 static struct argv *dbms_prefixes; /* "name_" of ldap:name etc. */
 
 static const char *const dbms_types[] = {
-	"ldap", "mysql", "pgsql", "sqlite", "memcache", "mongodb", NULL,
+        "ldap", "mysql", "pgsql", "sqlite", "memcache", "mongodb", NULL,
 };
 
 /* note_used - remember a referenced name */
@@ -182,11 +182,13 @@ pc_check_refs(struct pc_state *st)
 
 	(void) st;
 	for (size_t i = 0; list[i]; i++) {
-		if (!pc_param_known(list[i]->name) || pc_param_raw(list[i]->name))
+		if (!pc_param_known(list[i]->name) ||
+		    pc_param_raw(list[i]->name))
 			continue;
 		vstr_reset(out);
 		if (mac_expand(out, list[i]->value, MAC_EXP_RECURSE,
-			       check_lookup, NULL, why) & MAC_ERROR) {
+		               check_lookup, NULL, why) &
+		    MAC_ERROR) {
 			msg_warn("%s", vstr_str(why));
 			msg_fatal("macro processing error");
 		}
@@ -218,8 +220,8 @@ warn_unused_master(const struct master_cf *mc)
 			for (size_t j = 0; j < names->argc; j++)
 				if (!pc_param_known(names->argv[j]))
 					msg_warn("%s: unused parameter: %s=%s",
-						 mc->path, names->argv[j],
-						 values->argv[j]);
+					         mc->path, names->argv[j],
+					         values->argv[j]);
 		argv_free(names);
 		argv_free(values);
 	}
@@ -248,7 +250,7 @@ check_value(const struct conf_entry *e)
 			vstr_cpy(value, e->value);
 		if (param_check_value(p, vstr_str(value), why) < 0)
 			msg_warn("%s, line %d: %s", mail_conf_path(), e->line,
-				 vstr_str(why));
+			         vstr_str(why));
 	}
 	vstr_free(value);
 	vstr_free(why);
@@ -269,8 +271,9 @@ pc_warn_unused(struct pc_state *st)
 
 	for (size_t i = 0; list[i]; i++) {
 		if (!pc_param_known(list[i]->name))
-			msg_warn("%s: unused parameter: %s=%s", mail_conf_path(),
-				 list[i]->name, list[i]->value);
+			msg_warn("%s: unused parameter: %s=%s",
+			         mail_conf_path(), list[i]->name,
+			         list[i]->value);
 		else if (list[i]->line > 0)
 			check_value(list[i]);
 	}

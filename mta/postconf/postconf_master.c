@@ -88,7 +88,7 @@ format_option(struct vstr *out, const char *arg, bool expand)
 	}
 	value = expand ? expand_value(value) : xstrdup(value);
 	vstr_fmt_append(out, value[strcspn(value, " \t")] ? "{%s=%s}" : "%s=%s",
-			name, value);
+	                name, value);
 	xfree(value);
 out:
 	vstr_free(why);
@@ -116,7 +116,7 @@ option_count(const struct argv *args)
  */
 static void
 format_command(struct vstr *out, const struct argv *args, bool fold,
-	       bool expand)
+               bool expand)
 {
 	size_t nopt = option_count(args);
 	struct vstr *word = vstr_alloc(64);
@@ -124,7 +124,8 @@ format_command(struct vstr *out, const struct argv *args, bool fold,
 
 	vstr_cat(out, args->argv[0]);
 	for (size_t i = 1; i < args->argc; i++) {
-		bool is_option = i + 1 < nopt && strcmp(args->argv[i], "-o") == 0;
+		bool is_option =
+		        i + 1 < nopt && strcmp(args->argv[i], "-o") == 0;
 
 		vstr_reset(word);
 		if (is_option) {
@@ -150,7 +151,7 @@ format_command(struct vstr *out, const struct argv *args, bool fold,
 /* format_entry - one entry in -M layout */
 static void
 format_entry(struct vstr *out, const struct master_ent *e, bool fold,
-	     bool expand)
+             bool expand)
 {
 	size_t start = vstr_len(out);
 
@@ -221,9 +222,9 @@ static bool
 sel_match(const struct selector *sel, const struct master_ent *e)
 {
 	return (sel->part[0] == NULL ||
-		strcmp(sel->part[0], e->field[MF_NAME]) == 0) &&
+	        strcmp(sel->part[0], e->field[MF_NAME]) == 0) &&
 	       (sel->part[1] == NULL ||
-		strcmp(sel->part[1], e->field[MF_TYPE]) == 0);
+	        strcmp(sel->part[1], e->field[MF_TYPE]) == 0);
 }
 
 /* field_index - -F attribute name to field, fatal when unknown */
@@ -239,7 +240,7 @@ field_index(const char *name)
 /* show_fields - -F lines of one entry */
 static void
 show_fields(const struct pc_state *st, const struct master_ent *e,
-	    struct selector *sel)
+            struct selector *sel)
 {
 	struct vstr *cmd = vstr_alloc(100);
 	int only = sel && sel->part[2] ? field_index(sel->part[2]) : -1;
@@ -255,12 +256,12 @@ show_fields(const struct pc_state *st, const struct master_ent *e,
 			continue;
 		}
 		vstr_fmt(name, "%s/%s/%s", e->field[MF_NAME], e->field[MF_TYPE],
-			 master_field_names[f]);
+		         master_field_names[f]);
 		if (f == MF_COMMAND)
 			command_text(cmd, e, (st->mode & PC_EXPAND) != 0);
 		/* The command is expanded already; fields have no $name. */
 		pc_print_param(&raw_st, vstr_str(name),
-			       f == MF_COMMAND ? vstr_str(cmd) : e->field[f]);
+		               f == MF_COMMAND ? vstr_str(cmd) : e->field[f]);
 		vstr_free(name);
 	}
 	vstr_free(cmd);
@@ -269,7 +270,7 @@ show_fields(const struct pc_state *st, const struct master_ent *e,
 /* show_params - -P lines of one entry, sorted by name */
 static int
 show_params(const struct pc_state *st, const struct master_ent *e,
-	    const struct selector *sel)
+            const struct selector *sel)
 {
 	struct argv *names = argv_alloc(8), *values = argv_alloc(8);
 	struct argv *lines = argv_alloc(8);
@@ -278,19 +279,20 @@ show_params(const struct pc_state *st, const struct master_ent *e,
 
 	if (master_ent_options(e, names, values, why) < 0)
 		msg_warn("%s: service %s/%s: %s", st->master->path,
-			 e->field[MF_NAME], e->field[MF_TYPE], vstr_str(why));
+		         e->field[MF_NAME], e->field[MF_TYPE], vstr_str(why));
 	for (size_t i = 0; i < names->argc; i++) {
 		if (sel && sel->part[2] && strcmp(sel->part[2], names->argv[i]))
 			continue;
 		vstr_fmt(why, "%s/%s/%s", e->field[MF_NAME], e->field[MF_TYPE],
-			 names->argv[i]);
+		         names->argv[i]);
 		argv_add(lines, vstr_str(why));
 		argv_add(lines, values->argv[i]);
 	}
 	/* Sort the name/value pairs by name (a simple insertion sort). */
 	for (size_t i = 2; i < lines->argc; i += 2)
-		for (size_t j = i; j >= 2 && strcmp(lines->argv[j - 2],
-						   lines->argv[j]) > 0; j -= 2) {
+		for (size_t j = i;
+		     j >= 2 && strcmp(lines->argv[j - 2], lines->argv[j]) > 0;
+		     j -= 2) {
 			char *t0 = lines->argv[j], *t1 = lines->argv[j + 1];
 
 			lines->argv[j] = lines->argv[j - 2];
@@ -310,7 +312,7 @@ show_params(const struct pc_state *st, const struct master_ent *e,
 /* show_entry - one entry per mode */
 static int
 show_entry(const struct pc_state *st, const struct master_ent *e,
-	   struct selector *sel)
+           struct selector *sel)
 {
 	struct vstr *out;
 
@@ -322,7 +324,7 @@ show_entry(const struct pc_state *st, const struct master_ent *e,
 		return show_params(st, e, sel);
 	out = vstr_alloc(256);
 	format_entry(out, e, (st->mode & PC_FOLD) != 0,
-		     (st->mode & PC_EXPAND) != 0);
+	             (st->mode & PC_EXPAND) != 0);
 	vstr_addch(out, '\n');
 	fwrite(vstr_str(out), 1, vstr_len(out), stdout);
 	vstr_free(out);
@@ -350,8 +352,8 @@ pc_master_show(struct pc_state *st, char **selectors)
 	for (size_t i = 0; i < mc->count; i++)
 		for (size_t s = 0; s < nsel; s++)
 			if (sel_match(&sels[s], &mc->ents[i])) {
-				sels[s].matched += show_entry(st, &mc->ents[i],
-							      &sels[s]);
+				sels[s].matched +=
+				        show_entry(st, &mc->ents[i], &sels[s]);
 				break;
 			}
 	for (size_t s = 0; s < nsel; s++) {
@@ -381,8 +383,8 @@ static void
 rewrite_entry(struct master_cf *mc, size_t idx, const char *text, bool comment)
 {
 	const struct master_ent *e = &mc->ents[idx];
-	size_t end = idx + 1 < mc->count ? mc->ents[idx + 1].first :
-					   mc->lf->lines->argc;
+	size_t end = idx + 1 < mc->count ? mc->ents[idx + 1].first
+	                                 : mc->lf->lines->argc;
 	struct argv *keep = argv_alloc(8);
 	struct argv *lines = text ? argv_split(text, "\n") : argv_alloc(1);
 	struct vstr *buf = vstr_alloc(100);
@@ -543,7 +545,8 @@ edit_field(struct master_cf *mc, const char *arg)
 
 			argv_free(e->args);
 			e->args = argv_alloc(8);
-			while ((tok = mystrtokq(&cp, SPACE_DELIMS, "{}")) != NULL)
+			while ((tok = mystrtokq(&cp, SPACE_DELIMS, "{}")) !=
+			       NULL)
 				argv_add(e->args, tok);
 			xfree(copy);
 			if (e->args->argc == 0)
@@ -551,7 +554,7 @@ edit_field(struct master_cf *mc, const char *arg)
 		} else {
 			if (master_field_check(f, value, why) < 0)
 				msg_fatal("invalid %s field \"%s\" in \"%s\"",
-					  master_field_names[f], value, value);
+				          master_field_names[f], value, value);
 			xfree(e->field[f]);
 			e->field[f] = xstrdup(value);
 		}
@@ -640,15 +643,16 @@ pc_master_edit(struct pc_state *st, char **args)
 	struct vstr *why = vstr_alloc(100);
 
 	if (*args == NULL)
-		msg_fatal((st->mode & PC_EDIT) ? "-e requires name=value argument" :
-						 "missing service argument");
+		msg_fatal((st->mode & PC_EDIT)
+		                  ? "-e requires name=value argument"
+		                  : "missing service argument");
 	for (; *args; args++) {
 		if (st->mode & PC_MASTER) {
 			if (st->mode & PC_EDIT)
 				edit_entry(st->master, *args);
 			else
 				remove_entry(st->master, *args,
-					     (st->mode & PC_COMMENT) != 0);
+				             (st->mode & PC_COMMENT) != 0);
 		} else if (st->mode & PC_FIELDS) {
 			if (!(st->mode & PC_EDIT))
 				msg_fatal("-F supports only -e edits");
@@ -656,7 +660,8 @@ pc_master_edit(struct pc_state *st, char **args)
 		} else {
 			if (st->mode & PC_COMMENT)
 				msg_fatal("-P supports only -e and -X edits");
-			edit_param(st->master, *args, (st->mode & PC_REMOVE) != 0);
+			edit_param(st->master, *args,
+			           (st->mode & PC_REMOVE) != 0);
 		}
 		if ((st->master = master_cf_reparse(st->master, why)) == NULL)
 			msg_fatal("%s", vstr_str(why));

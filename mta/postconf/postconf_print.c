@@ -19,8 +19,8 @@ line_width(const struct vstr *line)
 {
 	const char *nl = strrchr(vstr_str(line), '\n');
 
-	return nl ? vstr_len(line) - (size_t) (nl + 1 - vstr_str(line)) :
-		    vstr_len(line);
+	return nl ? vstr_len(line) - (size_t) (nl + 1 - vstr_str(line))
+	          : vstr_len(line);
 }
 
 /*
@@ -35,7 +35,8 @@ pc_print_words(struct vstr *line, const char *text, size_t limit)
 	for (size_t i = 0; i < words->argc; i++) {
 		size_t w = strlen(words->argv[i]);
 		size_t cur = line_width(line);
-		bool at_start = cur == 0 || vstr_str(line)[vstr_len(line) - 1] == ' ';
+		bool at_start =
+		        cur == 0 || vstr_str(line)[vstr_len(line) - 1] == ' ';
 
 		if (!at_start) {
 			if (limit && cur + 1 + w > limit)
@@ -73,7 +74,8 @@ pc_print_param(const struct pc_state *st, const char *name, const char *value)
 		expanded = vstr_alloc(256);
 		why = vstr_alloc(100);
 		if (mac_expand(expanded, value, MAC_EXP_RECURSE, undef_lookup,
-			       &warn_undef, why) & MAC_ERROR) {
+		               &warn_undef, why) &
+		    MAC_ERROR) {
 			msg_warn("%s", vstr_str(why));
 			msg_fatal("macro processing error");
 		}

@@ -20,32 +20,32 @@ static const struct suffix {
 	const char *suffix;
 	const char *defval;
 } suffixes[] = {
-	{"_delivery_slot_cost", "$default_delivery_slot_cost"},
-	{"_delivery_slot_discount", "$default_delivery_slot_discount"},
-	{"_delivery_slot_loan", "$default_delivery_slot_loan"},
-	{"_destination_concurrency_failed_cohort_limit",
-	 "$default_destination_concurrency_failed_cohort_limit"},
-	{"_destination_concurrency_limit",
-	 "$default_destination_concurrency_limit"},
-	{"_destination_concurrency_negative_feedback",
-	 "$default_destination_concurrency_negative_feedback"},
-	{"_destination_concurrency_positive_feedback",
-	 "$default_destination_concurrency_positive_feedback"},
-	{"_destination_rate_delay", "$default_destination_rate_delay"},
-	{"_destination_recipient_limit",
-	 "$default_destination_recipient_limit"},
-	{"_extra_recipient_limit", "$default_extra_recipient_limit"},
-	{"_initial_destination_concurrency",
-	 "$initial_destination_concurrency"},
-	{"_minimum_delivery_slots", "$default_minimum_delivery_slots"},
-	{"_recipient_limit", "$default_recipient_limit"},
-	{"_recipient_refill_delay", "$default_recipient_refill_delay"},
-	{"_recipient_refill_limit", "$default_recipient_refill_limit"},
-	{"_transport_rate_delay", "$default_transport_rate_delay"},
+        {"_delivery_slot_cost", "$default_delivery_slot_cost"},
+        {"_delivery_slot_discount", "$default_delivery_slot_discount"},
+        {"_delivery_slot_loan", "$default_delivery_slot_loan"},
+        {"_destination_concurrency_failed_cohort_limit",
+         "$default_destination_concurrency_failed_cohort_limit"},
+        {"_destination_concurrency_limit",
+         "$default_destination_concurrency_limit"},
+        {"_destination_concurrency_negative_feedback",
+         "$default_destination_concurrency_negative_feedback"},
+        {"_destination_concurrency_positive_feedback",
+         "$default_destination_concurrency_positive_feedback"},
+        {"_destination_rate_delay", "$default_destination_rate_delay"},
+        {"_destination_recipient_limit",
+         "$default_destination_recipient_limit"},
+        {"_extra_recipient_limit", "$default_extra_recipient_limit"},
+        {"_initial_destination_concurrency",
+         "$initial_destination_concurrency"},
+        {"_minimum_delivery_slots", "$default_minimum_delivery_slots"},
+        {"_recipient_limit", "$default_recipient_limit"},
+        {"_recipient_refill_delay", "$default_recipient_refill_delay"},
+        {"_recipient_refill_limit", "$default_recipient_refill_limit"},
+        {"_transport_rate_delay", "$default_transport_rate_delay"},
 };
 
 static const char *const delivery_agents[] = {
-	"smtp", "lmtp", "local", "virtual", "pipe", "error", NULL,
+        "smtp", "lmtp", "local", "virtual", "pipe", "error", NULL,
 };
 
 /* is_delivery_agent - does this command deliver mail */
@@ -98,11 +98,12 @@ pc_register_services(const struct master_cf *mc)
 		if (strcmp(e->field[MF_TYPE], "unix") != 0 ||
 		    !is_delivery_agent(cmd))
 			continue;
-		for (size_t s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]); s++)
+		for (size_t s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]);
+		     s++)
 			register_one(e->field[MF_NAME], suffixes[s].suffix,
-				     suffixes[s].defval);
+			             suffixes[s].defval);
 		if (strcmp(cmd, "pipe") == 0)
 			register_one(e->field[MF_NAME], "_time_limit",
-				     "$command_time_limit");
+			             "$command_time_limit");
 	}
 }

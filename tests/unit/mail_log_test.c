@@ -49,11 +49,9 @@ static const struct tcase {
 	const char *facility;
 	int want;
 } facility_cases[] = {
-	{"mail", "mail", 0},
-	{"local3", "local3", 0},
-	{"upper case", "LOCAL7", 0},
-	{"unknown", "mailx", -1},
-	{"empty", "", -1},
+        {"mail", "mail", 0},         {"local3", "local3", 0},
+        {"upper case", "LOCAL7", 0}, {"unknown", "mailx", -1},
+        {"empty", "", -1},
 };
 
 /* test_facility - syslog_facility names are checked */
@@ -61,25 +59,25 @@ static void
 test_facility(void **state)
 {
 	(void) state;
-	for (size_t i = 0; i < sizeof(facility_cases) / sizeof(facility_cases[0]);
-	     i++) {
+	for (size_t i = 0;
+	     i < sizeof(facility_cases) / sizeof(facility_cases[0]); i++) {
 		const struct tcase *tc = &facility_cases[i];
 		struct vstr *why = vstr_alloc(100);
 		char text[256];
 		int got;
 
 		snprintf(text, sizeof(text),
-			 "myhostname = mx.example.test\nsyslog_facility = %s\n",
-			 tc->facility);
+		         "myhostname = mx.example.test\nsyslog_facility = %s\n",
+		         tc->facility);
 		write_main_cf(text);
 		assert_int_equal(load(why), 0);
 		got = mail_log_init("smtpd", why);
 		if (got != tc->want)
 			fail_msg("%s: got %d, want %d (%s)", tc->name, got,
-				 tc->want, vstr_str(why));
+			         tc->want, vstr_str(why));
 		if (got < 0 && strstr(vstr_str(why), "syslog_facility") == NULL)
 			fail_msg("%s: reason does not name the parameter: %s",
-				 tc->name, vstr_str(why));
+			         tc->name, vstr_str(why));
 		vstr_free(why);
 	}
 }
@@ -97,8 +95,9 @@ test_logfile_line(void **state)
 	(void) state;
 	snprintf(path, sizeof(path), "%s/maillog", dir);
 	snprintf(text, sizeof(text),
-		 "myhostname = mx.example.test\nsyslog_name = postfix-inst\n"
-		 "maillog_file = %s\n", path);
+	         "myhostname = mx.example.test\nsyslog_name = postfix-inst\n"
+	         "maillog_file = %s\n",
+	         path);
 	write_main_cf(text);
 	assert_int_equal(load(why), 0);
 	assert_int_equal(mail_log_init("smtpd", why), 0);
@@ -107,9 +106,9 @@ test_logfile_line(void **state)
 	msg_logfile_close();
 
 	snprintf(pattern, sizeof(pattern),
-		 "^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} "
-		 "mx\\.example\\.test postfix-inst/smtpd\\[%ld\\]: ",
-		 (long) getpid());
+	         "^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} "
+	         "mx\\.example\\.test postfix-inst/smtpd\\[%ld\\]: ",
+	         (long) getpid());
 	assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
 	fp = fopen(path, "r");
 	assert_non_null(fp);
@@ -154,9 +153,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_facility),
-		cmocka_unit_test(test_logfile_line),
-		cmocka_unit_test(test_logfile_error),
+	        cmocka_unit_test(test_facility),
+	        cmocka_unit_test(test_logfile_line),
+	        cmocka_unit_test(test_logfile_error),
 	};
 
 	if (mkdtemp(dir) == NULL)
