@@ -267,8 +267,8 @@ static const struct nameval_case {
         {"missing name", "= value", -1, "missing attribute name", NULL},
         {"missing name after space", "   =value", -1, "missing attribute name",
          NULL},
-        {"space in name", "na me = value", -1, "missing '=' after attribute name",
-         NULL},
+        {"space in name", "na me = value", -1,
+         "missing '=' after attribute name", NULL},
         {"tab in name", "na\tme=value", -1, "missing '=' after attribute name",
          NULL},
 };
