@@ -207,10 +207,10 @@ master_cf_find(const struct master_cf *mc, const char *name, const char *type)
 	return NULL;
 }
 
-/* add_option - split one "name=value" or "{ name = value }" */
+/* walk_one - split one "name=value" or "{ name = value }" */
 static int
-add_option(const char *arg, struct argv *names, struct argv *values,
-           struct vstr *why)
+walk_one(const char *arg, size_t argi, master_opt_fn fn, void *ctx,
+         struct vstr *why)
 {
 	char *copy = xstrdup(arg);
 	char *text = copy;
@@ -224,17 +224,16 @@ add_option(const char *arg, struct argv *names, struct argv *values,
 		vstr_fmt(why, "%s: \"%s\"", err, arg);
 		rc = -1;
 	} else {
-		argv_add(names, name);
-		argv_add(values, value);
+		fn(name, value, argi, ctx);
 	}
 	xfree(copy);
 	return rc;
 }
 
-/* master_ent_options - the -o pairs of an entry */
+/* master_ent_walk_options - call fn for each -o pair of an entry */
 int
-master_ent_options(const struct master_ent *ent, struct argv *names,
-                   struct argv *values, struct vstr *why)
+master_ent_walk_options(const struct master_ent *ent, master_opt_fn fn,
+                        void *ctx, struct vstr *why)
 {
 	char **a = ent->args->argv;
 
@@ -244,14 +243,41 @@ master_ent_options(const struct master_ent *ent, struct argv *names,
 				vstr_fmt(why, "-o without value");
 				return -1;
 			}
-			if (add_option(a[++i], names, values, why) < 0)
+			i++;
+			if (walk_one(a[i], i, fn, ctx, why) < 0)
 				return -1;
 		} else if (str_prefix(a[i], "-o") && a[i][2] != 0) {
-			if (add_option(a[i] + 2, names, values, why) < 0)
+			if (walk_one(a[i] + 2, i, fn, ctx, why) < 0)
 				return -1;
 		} else if (a[i][0] != '-') {
 			break;
 		}
 	}
 	return 0;
+}
+
+struct option_lists {
+	struct argv *names;
+	struct argv *values;
+};
+
+/* add_option - master_ent_options callback */
+static void
+add_option(const char *name, const char *value, size_t argi, void *ctx)
+{
+	struct option_lists *lists = ctx;
+
+	(void) argi;
+	argv_add(lists->names, name);
+	argv_add(lists->values, value);
+}
+
+/* master_ent_options - the -o pairs of an entry */
+int
+master_ent_options(const struct master_ent *ent, struct argv *names,
+                   struct argv *values, struct vstr *why)
+{
+	struct option_lists lists = {names, values};
+
+	return master_ent_walk_options(ent, add_option, &lists, why);
 }

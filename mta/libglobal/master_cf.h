@@ -17,6 +17,8 @@
  *	    const char *name, const char *type);
  *	int master_ent_options(const struct master_ent *ent,
  *	    struct argv *names, struct argv *values, struct vstr *why);
+ *	int master_ent_walk_options(const struct master_ent *ent,
+ *	    master_opt_fn fn, void *ctx, struct vstr *why);
  * DESCRIPTION
  *	A master.cf entry is one logical line (continuation lines start
  *	with white space; '#' lines are comments) with eight or more
@@ -34,6 +36,9 @@
  *
  *	master_ent_options() extracts the "-o name=value" and
  *	"-o { name = value }" pairs of an entry's arguments, in order.
+ *	master_ent_walk_options() calls fn(name, value, argi, ctx) for each
+ *	pair instead; argi is the index in ent->args of the argument that
+ *	holds it ("name=value" after "-o", or "-oname=value").
  */
 #include <stddef.h>
 
@@ -77,6 +82,11 @@ extern int master_ent_parse(const char *, struct master_ent *, struct vstr *);
 extern void master_ent_clear(struct master_ent *);
 extern struct master_ent *master_cf_find(const struct master_cf *, const char *,
                                          const char *);
+typedef void (*master_opt_fn)(const char *name, const char *value, size_t argi,
+                              void *ctx);
+
+extern int master_ent_walk_options(const struct master_ent *, master_opt_fn,
+                                   void *, struct vstr *);
 extern int master_ent_options(const struct master_ent *, struct argv *,
                               struct argv *, struct vstr *);
 extern int master_field_check(int, const char *, struct vstr *);

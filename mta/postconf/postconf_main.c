@@ -89,21 +89,36 @@ scan_value(const char *value)
 	scan_dbms(value);
 }
 
-/* scan_master - the -o values of master.cf */
+/* scan_option - master.cf -o callback: what the value uses */
 static void
-scan_master(const struct master_cf *mc)
+scan_option(const char *name, const char *value, size_t argi, void *ctx)
+{
+	(void) name;
+	(void) argi;
+	(void) ctx;
+	scan_value(value);
+}
+
+/* warn_option - master.cf -o callback: a name that nothing knows */
+static void
+warn_option(const char *name, const char *value, size_t argi, void *ctx)
+{
+	const struct master_cf *mc = ctx;
+
+	(void) argi;
+	if (!pc_param_known(name))
+		msg_warn("%s: unused parameter: %s=%s", mc->path, name, value);
+}
+
+/* walk_master - apply fn to every -o pair of master.cf */
+static void
+walk_master(const struct master_cf *mc, master_opt_fn fn)
 {
 	struct vstr *why = vstr_alloc(100);
 
-	for (size_t i = 0; mc && i < mc->count; i++) {
-		struct argv *names = argv_alloc(4), *values = argv_alloc(4);
-
-		if (master_ent_options(&mc->ents[i], names, values, why) == 0)
-			for (size_t j = 0; j < values->argc; j++)
-				scan_value(values->argv[j]);
-		argv_free(names);
-		argv_free(values);
-	}
+	for (size_t i = 0; mc && i < mc->count; i++)
+		(void) master_ent_walk_options(&mc->ents[i], fn, (void *) mc,
+		                               why);
 	vstr_free(why);
 }
 
@@ -119,7 +134,7 @@ pc_find_used(struct pc_state *st)
 	for (size_t i = 0; list[i]; i++)
 		scan_value(list[i]->value);
 	xfree(list);
-	scan_master(st->master);
+	walk_master(st->master, scan_option);
 	if ((classes = mail_conf_raw("smtpd_restriction_classes")) != NULL) {
 		struct argv *a = argv_split(classes, LIST_DELIMS);
 
@@ -207,27 +222,6 @@ pc_param_raw(const char *name)
 	return p != NULL && (p->flags & PF_RAW);
 }
 
-/* warn_unused_master - -o names that nothing knows */
-static void
-warn_unused_master(const struct master_cf *mc)
-{
-	struct vstr *why = vstr_alloc(100);
-
-	for (size_t i = 0; mc && i < mc->count; i++) {
-		struct argv *names = argv_alloc(4), *values = argv_alloc(4);
-
-		if (master_ent_options(&mc->ents[i], names, values, why) == 0)
-			for (size_t j = 0; j < names->argc; j++)
-				if (!pc_param_known(names->argv[j]))
-					msg_warn("%s: unused parameter: %s=%s",
-					         mc->path, names->argv[j],
-					         values->argv[j]);
-		argv_free(names);
-		argv_free(values);
-	}
-	vstr_free(why);
-}
-
 /* check_value - type and range check of a main.cf setting */
 static void
 check_value(const struct conf_entry *e)
@@ -260,7 +254,7 @@ check_value(const struct conf_entry *e)
 void
 pc_warn_unused_master(struct pc_state *st)
 {
-	warn_unused_master(st->master);
+	walk_master(st->master, warn_option);
 }
 
 /* pc_warn_unused - main.cf and master.cf settings nothing uses */
@@ -278,7 +272,7 @@ pc_warn_unused(struct pc_state *st)
 			check_value(list[i]);
 	}
 	xfree(list);
-	warn_unused_master(st->master);
+	walk_master(st->master, warn_option);
 }
 
 /* all_names - every name to list in this mode, sorted */

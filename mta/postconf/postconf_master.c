@@ -566,35 +566,42 @@ edit_field(struct master_cf *mc, const char *arg)
 	vstr_free(why);
 }
 
-/* find_option - index of the value argument of "-o name=...", or 0 */
+struct find_ctx {
+	const char *name;
+	size_t argi;
+};
+
+/* match_option - find_option callback */
+static void
+match_option(const char *name, const char *value, size_t argi, void *ctx)
+{
+	struct find_ctx *fc = ctx;
+
+	(void) value;
+	if (fc->argi == 0 && strcmp(name, fc->name) == 0)
+		fc->argi = argi;
+}
+
+/* find_option - index of the argument holding "-o name=...", or 0 */
 static size_t
 find_option(const struct master_ent *e, const char *name)
 {
-	size_t nopt = option_count(e->args);
-	struct argv *names, *values;
-	struct master_ent one = {0};
+	struct find_ctx fc = {name, 0};
 	struct vstr *why = vstr_alloc(10);
-	size_t found = 0;
 
-	for (size_t i = 1; i + 1 < nopt && !found; i++) {
-		if (strcmp(e->args->argv[i], "-o") != 0)
-			continue;
-		one.args = argv_alloc(3);
-		argv_add(one.args, "x");
-		argv_add(one.args, "-o");
-		argv_add(one.args, e->args->argv[i + 1]);
-		names = argv_alloc(1);
-		values = argv_alloc(1);
-		if (master_ent_options(&one, names, values, why) == 0 &&
-		    names->argc == 1 && strcmp(names->argv[0], name) == 0)
-			found = i + 1;
-		argv_free(names);
-		argv_free(values);
-		argv_free(one.args);
-		i++;
-	}
+	(void) master_ent_walk_options(e, match_option, &fc, why);
 	vstr_free(why);
-	return found;
+	return fc.argi;
+}
+
+/* delete_option - remove "-o name=value" or "-oname=value" at argi */
+static void
+delete_option(struct master_ent *e, size_t argi)
+{
+	if (strcmp(e->args->argv[argi - 1], "-o") == 0)
+		argv_delete(e->args, argi - 1, 2);
+	else
+		argv_delete(e->args, argi, 1);
 }
 
 /* edit_param - -Pe service/type/name=value or -PX service/type/name */
@@ -620,8 +627,11 @@ edit_param(struct master_cf *mc, const char *arg, bool remove)
 		if (value)
 			vstr_fmt(opt, "%s=%s", sel.part[2], value);
 		while (remove && (at = find_option(e, sel.part[2])) != 0)
-			argv_delete(e->args, at - 1, 2);
+			delete_option(e, at);
 		if (!remove && (at = find_option(e, sel.part[2])) != 0) {
+			/* Keep the "-oname=value" spelling when it was used. */
+			if (strcmp(e->args->argv[at - 1], "-o") != 0)
+				vstr_fmt(opt, "-o%s=%s", sel.part[2], value);
 			argv_replace(e->args, at, vstr_str(opt));
 		} else if (!remove) {
 			at = option_count(e->args);
