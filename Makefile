@@ -30,6 +30,8 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
 CPPFLAGS += -D_GNU_SOURCE -Imta/libutil -Imta/libglobal
 CFLAGS += $(WARN) $(OPTFLAGS) -fstack-protector-strong -fPIE $(SANFLAGS)
 LDFLAGS += -pie $(SANFLAGS)
+# Libraries of the lookup table types (mta/libutil/dict_*.c).
+LDLIBS += -ldb -llmdb -lcdb -lpcre2-8 -lsqlite3
 DEPFLAGS = -MMD -MP
 
 # Debian install paths.
@@ -81,15 +83,15 @@ $(LIBGLOBAL): $(call obj,$(LIBGLOBAL_SRC))
 
 $(O)/bin/postconf: $(call obj,$(POSTCONF_SRC)) $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTCONF_SRC)) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTCONF_SRC)) $(LIBS) $(LDLIBS)
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
 $(O)/tools/%: $(O)/tests/tools/%.o $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 unit-bins: $(UNIT_BINS)
 

@@ -1,0 +1,22 @@
+#ifndef DICT_TYPES_H
+#define DICT_TYPES_H
+/*
+ * NAME
+ *	dict_types - openers of the built-in table types
+ * DESCRIPTION
+ *	Each opener has the dict_open_fn signature (dict.h). dict_init()
+ *	registers them under their type names.
+ */
+#include "dict.h"
+
+/* dict_simple.c */
+extern struct dict *dict_static_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_fail_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_inline_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_environ_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_texthash_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_unix_open(const char *, int, int, struct vstr *);
+/* BEGIN more types: one block per file, in file order */
+/* END more types */
+
+#endif
