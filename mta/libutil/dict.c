@@ -3,6 +3,10 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -397,4 +401,40 @@ dict_close(struct dict *d)
 	vstr_free(d->fold_buf);
 	xfree(d);
 	return NULL;
+}
+
+/* dict_rebuild_path - a temporary file beside the table; caller frees */
+char *
+dict_rebuild_path(const char *final)
+{
+	struct vstr *tmp = vstr_alloc(100);
+
+	vstr_fmt(tmp, "%s.%ld.tmp", final, (long) getpid());
+	(void) unlink(vstr_str(tmp));
+	return vstr_export(tmp);
+}
+
+/*
+ * dict_rebuild_commit - fsync the rebuilt file and rename it over the
+ * table, then fsync the directory: readers see the old or the new table,
+ * never a partial one.
+ */
+void
+dict_rebuild_commit(const char *tmp, const char *final)
+{
+	char *copy;
+	int fd, dfd;
+
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0)
+		msg_fatal("fsync %s: %m", tmp);
+	close(fd);
+	if (rename(tmp, final) < 0)
+		msg_fatal("rename %s to %s: %m", tmp, final);
+	copy = xstrdup(final);
+	if ((dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
+	    0) {
+		(void) fsync(dfd);
+		close(dfd);
+	}
+	xfree(copy);
 }

@@ -59,6 +59,10 @@
  *	table whose file was replaced or modified since it was opened, or
  *	NULL: daemons check it between requests and restart.
  *
+ *	A type that rebuilds a table (open with O_TRUNC) writes the new
+ *	file at dict_rebuild_path(final) and, when closed, calls
+ *	dict_rebuild_commit(tmp, final): fsync, rename, fsync directory.
+ *
  *	Types register an opener with dict_register() (dict_init() registers
  *	all built-in types; dict_open() calls it). An opener fills a struct
  *	dict made with dict_alloc() and returns it, or returns NULL with
@@ -144,5 +148,7 @@ extern struct dict *dict_alloc(const char *type, const char *name, size_t size,
 extern void dict_watch_file(struct dict *, const char *path);
 extern void dict_source_check(const char *db_path, const char *source);
 extern int dict_unsupported(struct dict *, const char *what);
+extern char *dict_rebuild_path(const char *final);
+extern void dict_rebuild_commit(const char *tmp, const char *final);
 
 #endif
