@@ -26,5 +26,11 @@ dict_init(void)
 	dict_register("texthash", dict_texthash_open);
 	dict_register("unix", dict_unix_open);
 	/* BEGIN more types: one block per file, in file order */
+	/* dict_db.c */
+	dict_register("hash", dict_hash_open);
+	dict_register("btree", dict_btree_open);
+	/* dict_lmdb.c, dict_cdb.c */
+	dict_register("lmdb", dict_lmdb_open);
+	dict_register("cdb", dict_cdb_open);
 	/* END more types */
 }

@@ -238,6 +238,16 @@ db_close(struct dict *d)
 	vstr_free(t->val_buf);
 }
 
+/* db_errcall - Berkeley DB's own messages: we report errors ourselves */
+static void
+db_errcall(const DB_ENV *env, const char *prefix, const char *text)
+{
+	(void) env;
+	(void) prefix;
+	if (msg_verbose)
+		msg_info("Berkeley DB: %s", text);
+}
+
 /* open_db - the Berkeley DB handle for one file */
 static int
 open_db(struct dict_db *t, const char *file, DBTYPE type, int open_flags,
@@ -250,6 +260,7 @@ open_db(struct dict_db *t, const char *file, DBTYPE type, int open_flags,
 		vstr_fmt(why, "db_create: %s", db_strerror(rc));
 		return -1;
 	}
+	t->db->set_errcall(t->db, db_errcall);
 	if ((open_flags & O_ACCMODE) == O_RDONLY)
 		db_flags |= DB_RDONLY;
 	if (open_flags & O_CREAT)

@@ -17,6 +17,12 @@ extern struct dict *dict_environ_open(const char *, int, int, struct vstr *);
 extern struct dict *dict_texthash_open(const char *, int, int, struct vstr *);
 extern struct dict *dict_unix_open(const char *, int, int, struct vstr *);
 /* BEGIN more types: one block per file, in file order */
+/* dict_db.c */
+extern struct dict *dict_hash_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_btree_open(const char *, int, int, struct vstr *);
+/* dict_lmdb.c, dict_cdb.c */
+extern struct dict *dict_lmdb_open(const char *, int, int, struct vstr *);
+extern struct dict *dict_cdb_open(const char *, int, int, struct vstr *);
 /* END more types */
 
 #endif
