@@ -24,10 +24,13 @@
  *	"postconf: fatal: ..."; the exit status is 1 after a fatal error,
  *	0 otherwise.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "argv.h"
+#include "dict.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "master_cf.h"
@@ -46,6 +49,24 @@ static const struct option_bit {
         {'X', PC_REMOVE},    {'#', PC_COMMENT},     {'M', PC_MASTER},
         {'F', PC_FIELDS},    {'P', PC_PARAMS},
 };
+
+/* show_list - -m (table types) or -l (mailbox lock methods) */
+static int
+show_list(int ch)
+{
+	static const char *const locks[] = {"flock", "fcntl", "dotlock"};
+	struct argv *list = argv_alloc(32);
+
+	if (ch == 'm')
+		dict_type_list(list);
+	else
+		for (size_t i = 0; i < sizeof(locks) / sizeof(locks[0]); i++)
+			argv_add(list, locks[i]);
+	for (size_t i = 0; i < list->argc; i++)
+		printf("%s\n", list->argv[i]);
+	argv_free(list);
+	return 0;
+}
 
 /* usage - complain and exit */
 static void
@@ -127,11 +148,11 @@ main(int argc, char **argv)
 	const char *cmdline_dir = NULL;
 	char **overrides = xcalloc((size_t) argc + 1, sizeof(char *));
 	size_t noverrides = 0;
-	int ch;
+	int ch, list_ch = 0;
 
 	msg_stderr_init(argv[0]);
 	mail_process_name = "postconf";
-	while ((ch = getopt(argc, argv, "c:dfhnxeX#MFPo:pv")) > 0) {
+	while ((ch = getopt(argc, argv, "c:dfhnxeX#MFPo:pvml")) > 0) {
 		switch (ch) {
 		case 'c':
 			cmdline_dir = optarg;
@@ -144,6 +165,10 @@ main(int argc, char **argv)
 		case 'v':
 			msg_verbose++;
 			break;
+		case 'm':
+		case 'l':
+			list_ch = ch;
+			break;
 		default:
 			for (size_t i = 0;
 			     i < sizeof(option_bits) / sizeof(option_bits[0]);
@@ -154,6 +179,8 @@ main(int argc, char **argv)
 				usage(argv[0]);
 		}
 	}
+	if (list_ch)
+		return show_list(list_ch);
 	if (!(st.mode & (PC_EDIT | PC_REMOVE | PC_COMMENT | PC_SHOW_DEFS |
 	                 PC_SHOW_NONDEF | PC_MASTER | PC_FIELDS | PC_PARAMS)) &&
 	    all_assignments(argv + optind))
