@@ -26,6 +26,16 @@ dict_init(void)
 	dict_register("texthash", dict_texthash_open);
 	dict_register("unix", dict_unix_open);
 	/* BEGIN more types: one block per file, in file order */
+	/* dict_sqlite.c, dict_tcp.c, dict_socketmap.c, dict_pipemap.c */
+	dict_register("sqlite", dict_sqlite_open);
+	dict_register("tcp", dict_tcp_open);
+	dict_register("socketmap", dict_socketmap_open);
+	dict_register("pipemap", dict_pipemap_open);
+	dict_register("unionmap", dict_unionmap_open);
+	/* dict_regexp.c, dict_pcre.c, dict_cidr.c */
+	dict_register("regexp", dict_regexp_open);
+	dict_register("pcre", dict_pcre_open);
+	dict_register("cidr", dict_cidr_open);
 	/* dict_db.c */
 	dict_register("hash", dict_hash_open);
 	dict_register("btree", dict_btree_open);
