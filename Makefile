@@ -45,6 +45,8 @@ SHAREDIR := /usr/share/postfix
 LIBUTIL_SRC := $(wildcard mta/libutil/*.c)
 LIBGLOBAL_SRC := $(wildcard mta/libglobal/*.c)
 POSTCONF_SRC := $(wildcard mta/postconf/*.c)
+POSTMAP_SRC := $(wildcard mta/postmap/*.c)
+POSTALIAS_SRC := $(wildcard mta/postalias/*.c)
 UNIT_SRC := $(wildcard tests/unit/*_test.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 
@@ -54,15 +56,17 @@ LIBUTIL := $(O)/lib/libutil.a
 LIBGLOBAL := $(O)/lib/libglobal.a
 LIBS := $(LIBGLOBAL) $(LIBUTIL)
 
-PROGS := $(O)/bin/postconf
+PROGS := $(O)/bin/postconf $(O)/bin/postmap $(O)/bin/postalias
+# Programs that are another program under a second name.
+LINKS := $(O)/bin/newaliases
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(O)/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps check check-one run install clean doc update-ref \
+.PHONY: all deps check check-one run install clean doc update-ref bench \
 	unit-bins format-check
 .DEFAULT_GOAL := all
 
-all: deps $(PROGS) $(TOOLS)
+all: deps $(PROGS) $(LINKS) $(TOOLS)
 
 # Install what build and test need when something is missing; quiet
 # and quick when all is present.
@@ -85,6 +89,18 @@ $(O)/bin/postconf: $(call obj,$(POSTCONF_SRC)) $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTCONF_SRC)) $(LIBS) $(LDLIBS)
 
+$(O)/bin/postmap: $(call obj,$(POSTMAP_SRC)) $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTMAP_SRC)) $(LIBS) $(LDLIBS)
+
+$(O)/bin/postalias: $(call obj,$(POSTALIAS_SRC)) $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTALIAS_SRC)) $(LIBS) $(LDLIBS)
+
+# newaliases is postalias under another name (it checks argv[0]).
+$(O)/bin/newaliases: $(O)/bin/postalias
+	ln -sf postalias $@
+
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
@@ -96,7 +112,7 @@ $(O)/tools/%: $(O)/tests/tools/%.o $(LIBS)
 unit-bins: $(UNIT_BINS)
 
 # One pass of all suites against the build in $(O).
-check-one: deps $(PROGS) $(TOOLS) $(UNIT_BINS)
+check-one: deps $(PROGS) $(LINKS) $(TOOLS) $(UNIT_BINS)
 	@tests/run --build $(O)
 
 # Everything, normally and under the sanitizers, with one summary line.
@@ -105,6 +121,10 @@ check:
 
 run: all
 	@scripts/run-local $(O)
+
+# Benchmarks beside Debian's postfix (downloaded into a scratch directory).
+bench: all
+	@bench/tables.sh $(O)
 
 doc: $(O)/tools/param_doc
 	$(O)/tools/param_doc > doc/man/man5/postconf.5.new
@@ -122,6 +142,7 @@ install: all
 		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
 	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	ln -sf postalias $(DESTDIR)$(SBINDIR)/newaliases
 	install -m 0644 doc/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 doc/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 mta/conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist

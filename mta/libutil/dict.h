@@ -38,8 +38,9 @@
  *			the table), DICT_NOTFOUND, or DICT_ERROR (temporary:
  *			the caller defers; reason in d->why).
  *	dict_put()	DICT_OK, DICT_DUP (the key existed and
- *			DICT_FLAG_DUP_IGNORE or _WARN kept the old value;
- *			_WARN also logs it), or DICT_ERROR.
+ *			DICT_FLAG_DUP_IGNORE or _WARN kept the old value), or
+ *			DICT_ERROR. Types do not log duplicates: the caller
+ *			knows the file and line to name (postmap does).
  *	dict_del()	DICT_OK, DICT_NOTFOUND or DICT_ERROR.
  *	dict_seq()	how is DICT_SEQ_FIRST or DICT_SEQ_NEXT; DICT_FOUND
  *			with *key and *value, DICT_NOTFOUND at the end, or

@@ -274,7 +274,7 @@ open_db(struct dict_db *t, const char *file, DBTYPE type, int open_flags,
 		(void) t->db->set_h_nelem(t->db, DICT_DB_NELEM);
 	if ((rc = t->db->open(t->db, NULL, file, NULL, type, db_flags, 0644)) !=
 	    0) {
-		vstr_fmt(why, "open database %s: %s", file,
+		vstr_fmt(why, "open database %s: %s", t->path,
 		         rc > 0 ? strerror(rc) : db_strerror(rc));
 		t->db->close(t->db, 0);
 		t->db = NULL;

@@ -295,7 +295,8 @@ open_env(struct dict_lmdb *t, const char *file, int open_flags,
 		    info.me_mapsize > t->map_size)
 			t->map_size = info.me_mapsize;
 	}
-	t->lock_fd = open(file, O_RDONLY | O_CLOEXEC);
+	/* fcntl write locks need a descriptor open for writing. */
+	t->lock_fd = open(file, (rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	return 0;
 }
 
