@@ -321,8 +321,11 @@ mkmap_read(struct mkmap *m, mkmap_entry_fn fn, void *ctx)
 
 		if (ll.leading_space)
 			warn_leading_space(m->src_path, text);
-		else if (utf8_line_ok(m, text, ll.first + 1))
+		else if (utf8_line_ok(m, text, ll.first + 1)) {
+			m->line = ll.first + 1;
 			fn(m, text, ll.first + 1, ctx);
+			m->line = 0;
+		}
 	}
 	vstr_free(ll.text);
 	linefile_free(lf);
@@ -347,7 +350,14 @@ mkmap_add(struct mkmap *m, const char *key, const char *value)
 	        mkmap_fold(m->fold_buf, key, m->dict->flags, m->flags);
 	int rc = dict_put(m->dict, stored, value);
 
-	if (rc == DICT_DUP && m->dup_policy == DICT_FLAG_DUP_WARN)
+	/*
+	 * Debian's postmap names only the table; we also name the source
+	 * line, so the admin can find the duplicate.
+	 */
+	if (rc == DICT_DUP && m->dup_policy == DICT_FLAG_DUP_WARN && m->line)
+		msg_warn("%s, line %zu: duplicate entry: \"%s\"", m->src_path,
+		         m->line, stored);
+	else if (rc == DICT_DUP && m->dup_policy == DICT_FLAG_DUP_WARN)
 		msg_warn("%s: duplicate entry: \"%s\"", m->file, stored);
 	else if (rc == DICT_ERROR)
 		msg_fatal("table %s:%s: write error: %s", m->type, m->name,

@@ -132,6 +132,7 @@ struct mkmap {
 	char *src_text;    /* the whole source */
 	int dup_policy;    /* DICT_FLAG_DUP_* asked for */
 	int flags;         /* MKMAP_* */
+	size_t line;       /* source line being added, 0 if unknown */
 	bool switched;     /* effective ids changed */
 	bool had_db;       /* the table file existed before a rebuild */
 	struct stat db_st; /* and its owner and mode */
