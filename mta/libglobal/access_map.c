@@ -57,30 +57,12 @@ walk_end(struct walk *w, struct vstr *key)
 	return w->rc;
 }
 
-/* list_has - a comma/space separated list names word, any case */
-static bool
-list_has(const char *list, const char *word)
-{
-	size_t wlen = strlen(word);
-
-	while (list && *list) {
-		size_t n;
-
-		list += strspn(list, LIST_DELIMS);
-		n = strcspn(list, LIST_DELIMS);
-		if (n == wlen && n > 0 && strncasecmp(list, word, n) == 0)
-			return true;
-		list += n;
-	}
-	return false;
-}
-
 /* access_parent_style - "example.com" also matches its subdomains */
 bool
 access_parent_style(void)
 {
-	return list_has(var_parent_domain_matches_subdomains,
-	                "smtpd_access_maps");
+	return list_has_word(var_parent_domain_matches_subdomains,
+	                     "smtpd_access_maps");
 }
 
 /* walk_domain - the name, then its parent domains */

@@ -138,18 +138,11 @@ out:
 }
 
 /* want_family - does inet_protocols ask for this family */
-static int
+static bool
 want_family(const char *protocols, const char *name)
 {
-	struct argv *a = argv_split(protocols, LIST_DELIMS);
-	int found = 0;
-
-	for (size_t i = 0; i < a->argc; i++)
-		if (strcasecmp(a->argv[i], name) == 0 ||
-		    strcasecmp(a->argv[i], "all") == 0)
-			found = 1;
-	argv_free(a);
-	return found;
+	return list_has_word(protocols, name) ||
+	       list_has_word(protocols, "all");
 }
 
 /* collect - one address family's networks */

@@ -22,30 +22,12 @@
 #include "stringops.h"
 #include "vstr.h"
 
-/* list_has - a comma/space separated list names word, any case */
-static bool
-list_has(const char *list, const char *word)
-{
-	size_t wlen = strlen(word);
-
-	while (list && *list) {
-		size_t n;
-
-		list += strspn(list, LIST_DELIMS);
-		n = strcspn(list, LIST_DELIMS);
-		if (n == wlen && n > 0 && strncasecmp(list, word, n) == 0)
-			return true;
-		list += n;
-	}
-	return false;
-}
-
 /* mail_addr_propagates - propagate_unmatched_extensions lists class */
 bool
 mail_addr_propagates(const char *class)
 {
 	return class != NULL &&
-	       list_has(var_propagate_unmatched_extensions, class);
+	       list_has_word(var_propagate_unmatched_extensions, class);
 }
 
 /* same_name - the first len bytes of s are name, any case */
@@ -432,8 +414,8 @@ table_match(struct maps *t, const char *name, bool parent, struct vstr *why)
 static int
 dest_match(const char *name, struct vstr *why)
 {
-	bool parent =
-	        list_has(var_parent_domain_matches_subdomains, "mydestination");
+	bool parent = list_has_word(var_parent_domain_matches_subdomains,
+	                            "mydestination");
 
 	for (size_t i = 0; i < dest.pats->argc; i++) {
 		const char *pat = dest.pats->argv[i];
@@ -556,9 +538,9 @@ literal_is_local(const char *literal, struct vstr *why)
 	if (addr_in_list(&a, vstr_str(proxy)) ||
 	    addr_in_list(&a, vstr_str(inet)))
 		rc = 1;
-	else if (list_has(vstr_str(inet), "loopback-only"))
+	else if (list_has_word(vstr_str(inet), "loopback-only"))
 		rc = addr_in_list(&a, "127.0.0.1 ::1");
-	else if (list_has(vstr_str(inet), "all"))
+	else if (list_has_word(vstr_str(inet), "all"))
 		rc = addr_on_interface(&a);
 out:
 	vstr_free(inet);

@@ -397,3 +397,26 @@ mkmap_close(struct mkmap *m)
 	vstr_free(m->fold_buf);
 	xfree(m);
 }
+
+/*
+ * mkmap_command_start - what postmap and postalias do first: a sane umask,
+ * descriptors 0-2 open, argv[0] reduced to its base name (which is
+ * returned), diagnostics to stderr, MAIL_VERBOSE honoured.
+ */
+const char *
+mkmap_command_start(char **argv)
+{
+	const char *slash = strrchr(argv[0], '/');
+	struct stat st;
+
+	umask(022);
+	for (int fd = 0; fd < 3; fd++)
+		if (fstat(fd, &st) < 0 && open("/dev/null", O_RDWR) != fd)
+			exit(1);
+	if (slash && slash[1])
+		argv[0] = (char *) slash + 1;
+	msg_stderr_init(argv[0]);
+	if (getenv("MAIL_VERBOSE"))
+		msg_verbose = 1;
+	return argv[0];
+}

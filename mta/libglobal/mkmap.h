@@ -4,6 +4,7 @@
  * NAME
  *	mkmap - what postmap(1) and postalias(1) share
  * SUMMARY
+ *	const char *mkmap_command_start(char **argv);
  *	void mkmap_split(const char *arg, char **type, char **name);
  *	const char *mkmap_file_name(const char *type, const char *name,
  *	    struct vstr *out);
@@ -184,5 +185,7 @@ extern bool mkmap_b64_decode(struct vstr *, const char *);
 extern bool mkmap_utf8_valid(const char *, size_t)
         __attribute__((warn_unused_result));
 extern const char *mkmap_utf8_fold(struct vstr *, const char *);
+
+extern const char *mkmap_command_start(char **);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "msg.h"
 #include "stringops.h"
@@ -216,4 +217,22 @@ str_suffix(const char *s, const char *suffix)
 	size_t ls = strlen(s), lx = strlen(suffix);
 
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+/* list_has_word - a comma/space separated list names word, any case */
+bool
+list_has_word(const char *list, const char *word)
+{
+	size_t wlen = strlen(word);
+
+	while (list && *list) {
+		size_t n;
+
+		list += strspn(list, LIST_DELIMS);
+		n = strcspn(list, LIST_DELIMS);
+		if (n == wlen && n > 0 && strncasecmp(list, word, n) == 0)
+			return true;
+		list += n;
+	}
+	return false;
 }

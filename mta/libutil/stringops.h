@@ -16,6 +16,7 @@
  *	    const char **why);
  *	bool str_prefix(const char *s, const char *prefix);
  *	bool str_suffix(const char *s, const char *suffix);
+ *	bool list_has_word(const char *list, const char *word);
  * DESCRIPTION
  *	mystrtok() returns the next token of *bufp, writing a NUL over the
  *	delimiter that ends it, or NULL at the end. mystrtokq() does the
@@ -28,6 +29,9 @@
  *
  *	split_nameval() splits "name = value" in place, trimming both
  *	sides; it returns 0, or -1 with a static reason in *why.
+ *
+ *	list_has_word() tells whether a comma/space separated list (NULL
+ *	is empty) names word, ignoring case.
  *
  *	printable() replaces in place every byte that is not printable
  *	ASCII (or a valid UTF-8 sequence) by the replacement character,
@@ -52,5 +56,6 @@ extern char *printable(char *, int);
 extern int split_nameval(char *, char **, char **, const char **);
 extern bool str_prefix(const char *, const char *);
 extern bool str_suffix(const char *, const char *);
+extern bool list_has_word(const char *, const char *);
 
 #endif

@@ -230,17 +230,6 @@ run(const struct pm_opts *o, char **args, size_t n)
 	return 0;
 }
 
-/* open_std_fds - make sure 0, 1 and 2 are open */
-static void
-open_std_fds(void)
-{
-	struct stat st;
-
-	for (int fd = 0; fd < 3; fd++)
-		if (fstat(fd, &st) < 0 && open("/dev/null", O_RDWR) != fd)
-			exit(1);
-}
-
 /* main - parse options, load the configuration, run */
 int
 main(int argc, char **argv)
@@ -250,17 +239,9 @@ main(int argc, char **argv)
 	        .open_flags = O_RDWR | O_CREAT | O_TRUNC,
 	        .dict_flags = DICT_FLAG_DUP_WARN | DICT_FLAG_FOLD_FIX,
 	};
-	const char *slash = strrchr(argv[0], '/');
 	int ch;
 
-	umask(022);
-	open_std_fds();
-	if (slash && slash[1])
-		argv[0] = (char *) slash + 1;
-	o.progname = argv[0];
-	msg_stderr_init(argv[0]);
-	if (getenv("MAIL_VERBOSE"))
-		msg_verbose = 1;
+	o.progname = mkmap_command_start(argv);
 	while ((ch = getopt(argc, argv, "bc:d:fFhimnNopq:rsuUvw")) > 0)
 		option(&o, ch, optarg);
 	load_config(&o);

@@ -329,6 +329,36 @@ test_affixes(void **state)
 	}
 }
 
+static const struct word_case {
+	const char *name;
+	const char *list;
+	const char *word;
+	bool want;
+} word_cases[] = {
+        {"first", "canonical, virtual", "canonical", true},
+        {"last", "canonical, virtual", "virtual", true},
+        {"any case", "IPv4 IPv6", "ipv6", true},
+        {"tabs and commas", "a,\tb ,c", "b", true},
+        {"prefix only", "canonical", "canon", false},
+        {"longer word", "canon", "canonical", false},
+        {"empty list", "", "a", false},
+        {"null list", NULL, "a", false},
+        {"empty word", "a, b", "", false},
+};
+
+/* test_list_has_word - membership in comma/space lists */
+static void
+test_list_has_word(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < NELEM(word_cases); i++) {
+		const struct word_case *tc = &word_cases[i];
+
+		CHECK_LONG(tc->name, list_has_word(tc->list, tc->word),
+		           tc->want);
+	}
+}
+
 int
 main(void)
 {
@@ -342,6 +372,7 @@ main(void)
 	        cmocka_unit_test(test_allalnum),
 	        cmocka_unit_test(test_split_nameval),
 	        cmocka_unit_test(test_affixes),
+	        cmocka_unit_test(test_list_has_word),
 	};
 
 	return cmocka_run_group_tests_name("stringops", tests, NULL, NULL);
