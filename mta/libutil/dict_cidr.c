@@ -44,15 +44,6 @@ struct dict_cidr {
 	struct cidr_net key; /* the key of the current lookup */
 };
 
-/* skip_space - first non-white-space character */
-static const char *
-skip_space(const char *cp)
-{
-	while (isspace((unsigned char) *cp))
-		cp++;
-	return cp;
-}
-
 /* cidr_pton - address text to binary; the family follows from the text */
 static bool
 cidr_pton(const char *text, struct cidr_net *net)
@@ -204,10 +195,10 @@ cidr_if(struct pattern_rules *rs, size_t line, const char *p)
 	struct cidr_net *net;
 	bool negate;
 
-	p = skip_space(p);
+	p = pattern_skip_space(p);
 	negate = *p == '!';
 	if (negate)
-		p = skip_space(p + 1);
+		p = pattern_skip_space(p + 1);
 	if (*p == 0) {
 		pattern_warn(rs, line,
 		             "no address pattern: skipping this rule");
@@ -224,7 +215,7 @@ cidr_if(struct pattern_rules *rs, size_t line, const char *p)
 static void
 cidr_endif(struct pattern_rules *rs, size_t line, const char *p)
 {
-	if (*skip_space(p) != 0)
+	if (*pattern_skip_space(p) != 0)
 		pattern_warn(rs, line,
 		             "garbage after ENDIF: skipping this rule");
 	else if (!pattern_endif(rs))
@@ -241,9 +232,9 @@ cidr_rule(struct pattern_rules *rs, size_t line, const char *p)
 	char *token;
 
 	if (negate)
-		p = skip_space(p + 1);
+		p = pattern_skip_space(p + 1);
 	token = xstrndup(p, strcspn(p, " \t\n\v\f\r"));
-	result = skip_space(p + strlen(token));
+	result = pattern_skip_space(p + strlen(token));
 	if (*token == 0) {
 		pattern_warn(rs, line,
 		             "no address pattern: skipping this rule");

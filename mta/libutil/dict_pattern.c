@@ -473,9 +473,9 @@ pattern_subst_free(struct pattern_subst *s)
 	return NULL;
 }
 
-/* skip_space - first non-white-space character */
-static const char *
-skip_space(const char *cp)
+/* pattern_skip_space - first non-white-space character */
+const char *
+pattern_skip_space(const char *cp)
 {
 	while (isspace((unsigned char) *cp))
 		cp++;
@@ -487,7 +487,7 @@ static bool
 regex_delimited(struct pattern_rules *rs, size_t line, const char **p,
                 struct vstr *re, struct vstr *flags)
 {
-	const char *cp = skip_space(*p), *start;
+	const char *cp = pattern_skip_space(*p), *start;
 	char delim;
 
 	if (*cp == 0) {
@@ -510,7 +510,7 @@ regex_delimited(struct pattern_rules *rs, size_t line, const char **p,
 	for (start = ++cp; *cp && !isspace((unsigned char) *cp); cp++)
 		;
 	vstr_mem(flags, start, (size_t) (cp - start));
-	*p = skip_space(cp);
+	*p = pattern_skip_space(cp);
 	return true;
 }
 
@@ -554,7 +554,7 @@ regex_if(struct pattern_rules *rs, size_t line, const char *p,
 	size_t nsub = 0;
 	void *pat;
 
-	p = skip_space(p);
+	p = pattern_skip_space(p);
 	negate = *p == '!';
 	if (negate)
 		p++;
@@ -582,7 +582,7 @@ done:
 static void
 regex_endif(struct pattern_rules *rs, size_t line, const char *p)
 {
-	p = skip_space(p);
+	p = pattern_skip_space(p);
 	if (!pattern_endif(rs))
 		pattern_warn(rs, line, "ignoring ENDIF without matching IF");
 	else if (*p)

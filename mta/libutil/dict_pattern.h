@@ -128,6 +128,7 @@ struct pattern_regex_ops {
 	void (*free)(void *pat);
 };
 
+extern const char *pattern_skip_space(const char *);
 extern int pattern_rules_load(struct pattern_rules *, struct dict *,
                               pattern_line_fn, void *, struct vstr *);
 extern void pattern_rules_free(struct pattern_rules *, void (*)(void *));
