@@ -4,6 +4,7 @@
  * NAME
  *	dict_pattern - rule lists of the regexp, pcre and cidr tables
  * SUMMARY
+ *	const char *pattern_skip_space(const char *cp);
  *	int pattern_rules_load(struct pattern_rules *rs, struct dict *d,
  *	    pattern_line_fn fn, void *ctx, struct vstr *why);
  *	void pattern_rules_free(struct pattern_rules *rs,
