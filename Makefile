@@ -27,11 +27,11 @@ endif
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
 	-Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
-CPPFLAGS += -D_GNU_SOURCE -Imta/libutil -Imta/libglobal
+CPPFLAGS += -D_GNU_SOURCE -Imta/libutil -Imta/libglobal -Imta/libmaster
 CFLAGS += $(WARN) $(OPTFLAGS) -fstack-protector-strong -fPIE $(SANFLAGS)
 LDFLAGS += -pie $(SANFLAGS)
 # Libraries of the lookup table types (mta/libutil/dict_*.c).
-LDLIBS += -ldb -llmdb -lcdb -lpcre2-8 -lsqlite3
+LDLIBS += -ldb -llmdb -lcdb -lpcre2-8 -lsqlite3 -lssl -lcrypto -lsystemd
 DEPFLAGS = -MMD -MP
 
 # Debian install paths.
@@ -44,9 +44,10 @@ SHAREDIR := /usr/share/postfix
 
 LIBUTIL_SRC := $(wildcard mta/libutil/*.c)
 LIBGLOBAL_SRC := $(wildcard mta/libglobal/*.c)
-POSTCONF_SRC := $(wildcard mta/postconf/*.c)
-POSTMAP_SRC := $(wildcard mta/postmap/*.c)
-POSTALIAS_SRC := $(wildcard mta/postalias/*.c)
+LIBMASTER_SRC := $(wildcard mta/libmaster/*.c)
+# Every directory under mta/ that is not a library or the sample
+# configuration is one program: mta/smtpd/*.c -> $(O)/bin/smtpd.
+PROG_NAMES := $(sort $(filter-out lib% conf,$(notdir $(wildcard mta/*))))
 UNIT_SRC := $(wildcard tests/unit/*_test.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 
@@ -54,9 +55,10 @@ obj = $(patsubst %.c,$(O)/%.o,$(1))
 
 LIBUTIL := $(O)/lib/libutil.a
 LIBGLOBAL := $(O)/lib/libglobal.a
-LIBS := $(LIBGLOBAL) $(LIBUTIL)
+LIBMASTER := $(O)/lib/libmaster.a
+LIBS := $(LIBMASTER) $(LIBGLOBAL) $(LIBUTIL)
 
-PROGS := $(O)/bin/postconf $(O)/bin/postmap $(O)/bin/postalias
+PROGS := $(patsubst %,$(O)/bin/%,$(PROG_NAMES))
 # Programs that are another program under a second name.
 LINKS := $(O)/bin/newaliases
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
@@ -85,17 +87,17 @@ $(LIBGLOBAL): $(call obj,$(LIBGLOBAL_SRC))
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(O)/bin/postconf: $(call obj,$(POSTCONF_SRC)) $(LIBS)
+$(LIBMASTER): $(call obj,$(LIBMASTER_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTCONF_SRC)) $(LIBS) $(LDLIBS)
+	rm -f $@ && ar rcs $@ $^
 
-$(O)/bin/postmap: $(call obj,$(POSTMAP_SRC)) $(LIBS)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTMAP_SRC)) $(LIBS) $(LDLIBS)
-
-$(O)/bin/postalias: $(call obj,$(POSTALIAS_SRC)) $(LIBS)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(POSTALIAS_SRC)) $(LIBS) $(LDLIBS)
+# prog_rule NAME - link $(O)/bin/NAME from mta/NAME/*.c and the libraries
+define prog_rule
+$(O)/bin/$(1): $$(call obj,$$(wildcard mta/$(1)/*.c)) $$(LIBS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$(call obj,$$(wildcard mta/$(1)/*.c)) $$(LIBS) $$(LDLIBS)
+endef
+$(foreach p,$(PROG_NAMES),$(eval $(call prog_rule,$(p))))
 
 # newaliases is postalias under another name (it checks argv[0]).
 $(O)/bin/newaliases: $(O)/bin/postalias
@@ -134,8 +136,7 @@ update-ref: all
 	@tests/postconf/run --build $(O) --update
 
 format-check:
-	@clang-format --dry-run --Werror $(LIBUTIL_SRC) $(LIBGLOBAL_SRC) \
-		$(POSTCONF_SRC) $(wildcard mta/*/*.h)
+	@clang-format --dry-run --Werror $(wildcard mta/*/*.c mta/*/*.h)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DAEMONDIR) \

@@ -1,0 +1,60 @@
+#ifndef SMTPD_H
+#define SMTPD_H
+/*
+ * NAME
+ *	smtpd - the state of one SMTP session, shared by the protocol
+ *	engine (smtpd.c, smtpd_proto.c) and the access checks
+ *	(smtpd_check.c)
+ * DESCRIPTION
+ *	The protocol engine fills in the client, HELO, envelope and
+ *	counters; smtpd_check.c reads them and records the side effects of
+ *	access(5) actions that apply to the whole message (HOLD, DISCARD,
+ *	FILTER, REDIRECT, PREPEND, WARN). Strings are NULL until known.
+ *	Owner: the smtpd protocol helper; add fields, don't rename them.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "argv.h"
+#include "vstr.h"
+#include "vstream.h"
+
+struct smtpd_state {
+	struct vstream *client;
+	/* Client. */
+	char *name;       /* verified client name or "unknown" */
+	char *reverse_name; /* PTR name, unverified, or "unknown" */
+	char *addr;       /* printable address, IPv4 for mapped IPv6 */
+	char *port;       /* client port */
+	char *namaddr;    /* "name[addr]" for logging */
+	int addr_family;  /* AF_INET, AF_INET6, or AF_UNSPEC (stdin) */
+	char *service;    /* master.cf service name */
+	/* Session. */
+	char *helo_name;  /* HELO/EHLO argument, NULL before */
+	char *protocol;   /* "SMTP" or "ESMTP" */
+	char *queue_id;   /* NULL until the cleanup connection */
+	char *sender;     /* MAIL FROM, internal form, NULL before MAIL */
+	char *recipient;  /* recipient being checked (RCPT) */
+	char *etrn_name;  /* ETRN argument */
+	long msg_size;    /* SIZE= value, 0 if none */
+	int rcpt_count;   /* accepted recipients of this transaction */
+	int error_count;  /* for smtpd_soft/hard_error_limit */
+	int junk_cmds;    /* NOOP/VRFY/ETRN/RSET counter */
+	bool pipelining;  /* client sent input before our reply (improper) */
+	bool ehlo_seen;   /* client used EHLO */
+	char *sasl_username; /* authenticated user, NULL if none */
+	char *sasl_method;
+	/* Effects of access actions for the current message. */
+	bool hold;            /* HOLD */
+	bool discard;         /* DISCARD */
+	char *filter;         /* FILTER transport:destination */
+	char *redirect;       /* REDIRECT address */
+	struct argv *prepend; /* PREPEND header lines */
+	char *hold_reason, *discard_reason; /* for cleanup's log line */
+	/* Scratch for replies built by the checks. */
+	struct vstr *reply;
+	/* Deferred rejection state of smtpd_check.c (opaque to others). */
+	void *check_ctx;
+};
+
+#endif
