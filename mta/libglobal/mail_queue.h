@@ -30,7 +30,7 @@
  *
  *	Queue IDs: with enable_long_queue_ids = no, the short form, five
  *	hex digits of microseconds then the inode number in hex (upper
- *	case). With yes, the long form: the arrival second in base 52 (10
+ *	case). With yes, the long form: the arrival second in base 52 (6
  *	characters), the microseconds in base 52 (4), 'z', then the inode
  *	in base 51 (no 'z'); it sorts by arrival time. Both forms are
  *	accepted everywhere (mail_queue_id_ok).
