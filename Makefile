@@ -127,6 +127,7 @@ run: all
 # Benchmarks beside Debian's postfix (downloaded into a scratch directory).
 bench: all
 	@bench/tables.sh $(O)
+	@bench/mail.sh $(O)
 
 doc: $(O)/tools/param_doc
 	$(O)/tools/param_doc > doc/man/man5/postconf.5.new

@@ -112,6 +112,7 @@ class Instance:
             "inet_protocols": "ipv4",
             "mynetworks": "127.0.0.0/8",
             "maillog_file": self.maillog,
+            "maillog_file_prefixes": "/var, /dev/stdout, /tmp",
             "mail_spool_directory": self.spool,
             "alias_maps": "hash:" + os.path.join(self.conf, "aliases"),
             "alias_database": "hash:" + os.path.join(self.conf, "aliases"),

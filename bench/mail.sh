@@ -1,0 +1,225 @@
+#!/bin/bash
+# bench/mail.sh - end-to-end mail benchmark, ours beside Debian's postfix.
+#
+#   bench/mail.sh [BUILD-DIR] [MESSAGES] [SESSIONS]
+#
+# For each MTA (ours from BUILD-DIR, Debian's postfix 3.7 unpacked from the
+# Debian package into a scratch directory, never installed over ours) this
+# creates a private instance on loopback with the same main.cf and the same
+# master.cf (ours, as Debian ships it: smtpd, cleanup, bounce... chrooted),
+# then measures:
+#   1. MESSAGES (default 5000) messages from smtp-source (SESSIONS parallel
+#      sessions, default 20) through SMTP into one local user's Maildir,
+#      from the first connection until the last message is in Maildir/new;
+#   2. the same into the user's mbox in mail_spool_directory;
+#   3. resident memory with 100 idle SMTP sessions open: per smtpd process
+#      and the sum over all processes of the instance.
+# Both MTAs fsync the queue file before "250" and the mailbox after
+# delivery (Postfix's behaviour; ours the same). Needs root.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+msgs=${2:-5000}
+sessions=${3:-20}
+[ "$(id -u)" = 0 ] || { echo "bench/mail.sh: needs root" >&2; exit 1; }
+work=$(mktemp -d /tmp/mta-bench-XXXXXX)
+chmod 755 "$work"
+cleanup() {
+	for d in "$work"/ours "$work"/debian; do
+		[ -f "$d/queue/pid/master.pid" ] &&
+			kill "$(cat "$d/queue/pid/master.pid")" 2>/dev/null
+	done
+	sleep 1
+	userdel benchuser >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Debian's postfix in a scratch root.
+(cd "$work" && apt-get download postfix >/dev/null 2>&1) ||
+	{ echo "bench: cannot download Debian's postfix" >&2; exit 1; }
+dpkg -x "$work"/postfix_*.deb "$work/deb"
+deb=$work/deb
+getent group postdrop >/dev/null || groupadd -r postdrop
+id postfix >/dev/null 2>&1 || {
+	groupadd -rf postfix
+	useradd -r -g postfix -d /var/spool/postfix -s /usr/sbin/nologin postfix
+}
+id benchuser >/dev/null 2>&1 || useradd -M -d "$work/home" -s /bin/sh benchuser
+mkdir -p "$work/home"
+chown benchuser: "$work/home"
+
+# setup NAME PORT MAILBOX - config and queue of one instance
+setup() {
+	local name=$1 port=$2 mailbox=$3 d=$work/$1
+	local daemons cmds
+	if [ "$name" = debian ]; then
+		daemons=$deb/usr/lib/postfix/sbin cmds=$deb/usr/sbin
+	else
+		daemons=$build/bin cmds=$build/bin
+	fi
+	rm -rf "$d" "$work/home/Maildir" "$work/spool"
+	mkdir -p "$d/conf" "$d/queue" "$d/data" "$work/spool"
+	chmod 1777 "$work/spool"
+	chown postfix "$d/data"
+	cat >"$d/conf/main.cf" <<-EOF
+	compatibility_level = 3.6
+	queue_directory = $d/queue
+	data_directory = $d/data
+	daemon_directory = $daemons
+	command_directory = $cmds
+	mail_owner = postfix
+	setgid_group = postdrop
+	myhostname = mx.example.test
+	mydomain = example.test
+	mydestination = \$myhostname, localhost
+	inet_interfaces = 127.0.0.1
+	inet_protocols = ipv4
+	mynetworks = 127.0.0.0/8
+	alias_maps = hash:$d/conf/aliases
+	alias_database = hash:$d/conf/aliases
+	mail_spool_directory = $work/spool
+	maillog_file = $d/maillog
+	maillog_file_prefixes = /var, /dev/stdout, /tmp
+	home_mailbox = $([ "$mailbox" = maildir ] && echo Maildir/)
+	EOF
+	if [ "$name" = debian ]; then
+		cat >>"$d/conf/main.cf" <<-EOF
+		shlib_directory = $deb/usr/lib/postfix
+		meta_directory = $deb/etc/postfix
+		import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG LD_LIBRARY_PATH=$deb/usr/lib/postfix
+		EOF
+	fi
+	sed "s/^smtp      inet  n       -       y/127.0.0.1:$port inet n - y/" \
+		"$top/mta/conf/master.cf" >"$d/conf/master.cf"
+	echo "postmaster: root" >"$d/conf/aliases"
+	# The queue tree, as "postfix set-permissions" makes it.
+	(cd "$d/queue" &&
+		mkdir -p active bounce corrupt defer deferred flush hold incoming \
+			private saved trace maildrop public pid etc &&
+		chown postfix active bounce corrupt defer deferred flush hold \
+			incoming private saved trace maildrop public &&
+		chmod 700 active bounce corrupt defer deferred flush hold \
+			incoming private saved trace &&
+		chgrp postdrop maildrop public && chmod 1730 maildrop &&
+		chmod 710 public &&
+		cp /etc/hosts /etc/services /etc/resolv.conf /etc/nsswitch.conf \
+			etc/ 2>/dev/null; cp /etc/localtime etc/ 2>/dev/null || true)
+	if [ "$name" = debian ]; then
+		LD_LIBRARY_PATH=$deb/usr/lib/postfix "$deb/usr/sbin/postalias" \
+			-c "$d/conf" "$d/conf/aliases"
+	else
+		"$build/bin/postalias" -c "$d/conf" "$d/conf/aliases"
+	fi
+}
+
+# start NAME - run master for the instance and wait for it
+start() {
+	local d=$work/$1
+	if [ "$1" = debian ]; then
+		LD_LIBRARY_PATH=$deb/usr/lib/postfix MAIL_CONFIG=$d/conf \
+			"$deb/usr/lib/postfix/sbin/master" -c "$d/conf" -w
+	else
+		MAIL_CONFIG=$d/conf "$build/bin/master" -c "$d/conf" -w
+	fi
+}
+
+stop() {
+	local d=$work/$1 pid
+	pid=$(cat "$d/queue/pid/master.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+}
+
+# delivered MAILBOX - messages delivered so far
+delivered() {
+	if [ "$1" = maildir ]; then
+		find "$work/home/Maildir/new" -type f 2>/dev/null | wc -l
+	else
+		grep -c '^From ' "$work/spool/benchuser" 2>/dev/null || echo 0
+	fi
+}
+
+# throughput NAME PORT MAILBOX - messages per second, end to end
+throughput() {
+	local name=$1 port=$2 mailbox=$3 t0 t1 n last=0 still=0
+	setup "$name" "$port" "$mailbox"
+	start "$name" || { echo "start of $name failed" >&2; echo 0; return; }
+	sleep 1
+	t0=$(date +%s.%N)
+	LD_LIBRARY_PATH=$deb/usr/lib/postfix "$deb/usr/sbin/smtp-source" \
+		-s "$sessions" -m "$msgs" -l 1000 -f bench@remote.test \
+		-t benchuser@mx.example.test "127.0.0.1:$port"
+	while n=$(delivered "$mailbox"); [ "$n" -lt "$msgs" ]; do
+		if [ "$n" = "$last" ]; then
+			still=$((still + 1))
+			[ $still -gt 600 ] && { echo "$name: stuck at $n" >&2; break; }
+		else
+			still=0 last=$n
+		fi
+		sleep 0.05
+	done
+	t1=$(date +%s.%N)
+	stop "$name"
+	echo "scale=1; $(delivered "$mailbox") / ($t1 - $t0)" | bc
+}
+
+# memory NAME PORT - "smtpd-KiB total-KiB" with 100 idle sessions
+memory() {
+	local name=$1 port=$2 d=$work/$1
+	setup "$name" "$port" maildir
+	start "$name" || { echo "0 0"; return; }
+	python3 - "$port" "$d/conf" <<-'EOF'
+	import os, socket, sys, time
+	port, conf = int(sys.argv[1]), sys.argv[2]
+	socks = []
+	for i in range(100):
+	    s = socket.create_connection(("127.0.0.1", port))
+	    s.recv(512)
+	    socks.append(s)
+	time.sleep(2)
+	smtpd, total, n = 0, 0, 0
+	for p in os.listdir("/proc"):
+	    if not p.isdigit():
+	        continue
+	    try:
+	        env = open("/proc/%s/environ" % p, "rb").read()
+	        cmd = open("/proc/%s/cmdline" % p, "rb").read()
+	        st = open("/proc/%s/status" % p).read()
+	    except OSError:
+	        continue
+	    if (b"MAIL_CONFIG=" + conf.encode()) not in env and conf.encode() not in cmd:
+	        continue
+	    rss = int([l for l in st.splitlines() if l.startswith("VmRSS")][0].split()[1])
+	    total += rss
+	    if b"smtpd" in cmd.split(b"\0")[0]:
+	        smtpd += rss
+	        n += 1
+	print(smtpd // max(n, 1), total)
+	EOF
+	stop "$name"
+}
+
+ratio() { echo "scale=2; $1 / $2" | bc 2>/dev/null || echo "-"; }
+
+port=$((20000 + RANDOM % 20000))
+declare -A res
+for mta in debian ours; do
+	if [ "$mta" = ours ] && [ ! -x "$build/bin/master" ]; then
+		res[$mta.maildir]=0 res[$mta.mbox]=0 res[$mta.mem]="0 0"
+		continue
+	fi
+	res[$mta.maildir]=$(throughput "$mta" $((port++)) maildir)
+	res[$mta.mbox]=$(throughput "$mta" $((port++)) mbox)
+	res[$mta.mem]=$(memory "$mta" $((port++)))
+done
+read -r om ot <<<"${res[ours.mem]}"
+read -r dm dt <<<"${res[debian.mem]}"
+printf '%-36s %10s %10s %8s\n' "$msgs messages, $sessions sessions" ours debian ratio
+printf '%-36s %10s %10s %8s\n' "SMTP -> Maildir (msgs/s)" "${res[ours.maildir]}" \
+	"${res[debian.maildir]}" "$(ratio "${res[ours.maildir]}" "${res[debian.maildir]}")"
+printf '%-36s %10s %10s %8s\n' "SMTP -> mbox (msgs/s)" "${res[ours.mbox]}" \
+	"${res[debian.mbox]}" "$(ratio "${res[ours.mbox]}" "${res[debian.mbox]}")"
+printf '%-36s %10s %10s %8s\n' "RSS per smtpd, 100 idle (KiB)" "$om" "$dm" "$(ratio "$om" "$dm")"
+printf '%-36s %10s %10s %8s\n' "RSS all processes, 100 idle (KiB)" "$ot" "$dt" "$(ratio "$ot" "$dt")"
