@@ -85,6 +85,13 @@ class Instance:
             os.chmod(d, 0o755)
         os.makedirs(self.spool, exist_ok=True)
         os.chmod(self.spool, 0o1777)
+        # What chrooted daemons read, as Debian's start-up copies it.
+        etc = os.path.join(self.queue, "etc")
+        os.makedirs(etc, exist_ok=True)
+        for f in ("hosts", "services", "resolv.conf", "nsswitch.conf",
+                  "localtime", "host.conf"):
+            with contextlib.suppress(OSError):
+                shutil.copy("/etc/" + f, etc)
         self.port = free_port()
         self.users = []
         self.keep = keep or os.environ.get("TEST_KEEP") == "1"
