@@ -143,8 +143,16 @@ dict_alloc(const char *type, const char *name, size_t size, int open_flags,
 void
 dict_watch_file(struct dict *d, const char *path)
 {
-	if (stat(path, &d->file_st) < 0)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &d->file_st) < 0) {
+		if (fd >= 0)
+			(void)close(fd);
 		return;
+	}
+	if (d->has_file && d->watch_fd >= 0)
+		(void)close(d->watch_fd);
+	d->watch_fd = fd;
 	xfree(d->file);
 	d->file = xstrdup(path);
 	if (!d->has_file) {
@@ -165,12 +173,22 @@ unwatch(struct dict *d)
 	for (size_t i = 0; i < dict_file_count; i++) {
 		if (dict_files[i] == d) {
 			dict_files[i] = dict_files[--dict_file_count];
+			if (d->watch_fd >= 0)
+				(void)close(d->watch_fd);
+			d->watch_fd = -1;
 			return;
 		}
 	}
 }
 
-/* dict_changed - name of a table file replaced or modified since open */
+/*
+ * dict_changed - name of a table file replaced or modified since open
+ *
+ * The check uses a descriptor opened at watch time, not the path: a daemon
+ * in a chroot cannot see the path any more. A file replaced by a rename
+ * (postmap's atomic rebuild) has no links left; one modified in place has
+ * a new mtime or size.
+ */
 const char *
 dict_changed(void)
 {
@@ -179,8 +197,7 @@ dict_changed(void)
 	for (size_t i = 0; i < dict_file_count; i++) {
 		struct dict *d = dict_files[i];
 
-		if (stat(d->file, &st) < 0 || st.st_ino != d->file_st.st_ino ||
-		    st.st_dev != d->file_st.st_dev ||
+		if (fstat(d->watch_fd, &st) < 0 || st.st_nlink == 0 ||
 		    st.st_mtime != d->file_st.st_mtime ||
 		    st.st_size != d->file_st.st_size)
 			return d->file;

@@ -120,6 +120,7 @@ struct dict {
 	char *file;
 	struct stat file_st;
 	bool has_file;
+	int watch_fd; /* open on the file, so a chroot does not matter */
 	/* Layer-private. */
 	struct vstr *fold_buf;
 	int refcount;
