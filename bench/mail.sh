@@ -47,6 +47,7 @@ id postfix >/dev/null 2>&1 || {
 	useradd -r -g postfix -d /var/spool/postfix -s /usr/sbin/nologin postfix
 }
 id benchuser >/dev/null 2>&1 || useradd -M -d "$work/home" -s /bin/sh benchuser
+usermod -d "$work/home" benchuser
 mkdir -p "$work/home"
 chown benchuser: "$work/home"
 
