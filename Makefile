@@ -59,6 +59,10 @@ LIBMASTER := $(O)/lib/libmaster.a
 LIBS := $(LIBMASTER) $(LIBGLOBAL) $(LIBUTIL)
 
 PROGS := $(patsubst %,$(O)/bin/%,$(PROG_NAMES))
+# Commands users run go to /usr/sbin; every other program is a daemon
+# that master starts from daemon_directory (/usr/lib/postfix/sbin).
+COMMAND_NAMES := postconf postmap postalias postfix
+DAEMON_NAMES := $(filter-out $(COMMAND_NAMES),$(PROG_NAMES))
 # Programs that are another program under a second name.
 LINKS := $(O)/bin/newaliases
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
@@ -142,11 +146,16 @@ format-check:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DAEMONDIR) \
 		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SHAREDIR)
-	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SHAREDIR)
+	install -m 0755 $(patsubst %,$(O)/bin/%,$(COMMAND_NAMES)) \
+		$(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(patsubst %,$(O)/bin/%,$(DAEMON_NAMES)) \
+		$(DESTDIR)$(DAEMONDIR)/
 	ln -sf postalias $(DESTDIR)$(SBINDIR)/newaliases
 	install -m 0644 doc/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 doc/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 doc/man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 mta/conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist
 	install -m 0644 mta/conf/master.cf $(DESTDIR)$(SHAREDIR)/master.cf.dist
 	test -e $(DESTDIR)$(CONFDIR)/main.cf || \

@@ -108,7 +108,8 @@ load_config(const struct server_args *a, const char *progname)
 		msg_fatal("%s", vstr_str(why));
 	msg_verbose += a->verbose;
 	vstr_fmt(path, "public/%s", var_postlog_service_name);
-	if (postlog_client_init(a->service, vstr_str(path), true, why) < 0)
+	/* The log tag names the program, as Postfix does: postfix/smtpd. */
+	if (postlog_client_init(progname, vstr_str(path), true, why) < 0)
 		msg_fatal("%s", vstr_str(why));
 	vstr_free(why);
 	vstr_free(path);

@@ -85,6 +85,8 @@ class Instance:
             os.chmod(d, 0o755)
         os.makedirs(self.spool, exist_ok=True)
         os.chmod(self.spool, 0o1777)
+        pf = pwd.getpwnam("postfix")
+        os.chown(self.data, pf.pw_uid, pf.pw_gid)
         # What chrooted daemons read, as Debian's start-up copies it.
         etc = os.path.join(self.queue, "etc")
         os.makedirs(etc, exist_ok=True)
