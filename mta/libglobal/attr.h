@@ -50,8 +50,8 @@
 
 enum attr_type { ATTR_TYPE_END, ATTR_TYPE_STR, ATTR_TYPE_LONG };
 
-#define ATTR_STR(n, v) ATTR_TYPE_STR, (const char *)(n), (const char *)(v)
-#define ATTR_LONG(n, v) ATTR_TYPE_LONG, (const char *)(n), (long)(v)
+#define ATTR_STR(n, v) ATTR_TYPE_STR, (const char *) (n), (const char *) (v)
+#define ATTR_LONG(n, v) ATTR_TYPE_LONG, (const char *) (n), (long) (v)
 #define ATTR_END ATTR_TYPE_END
 
 struct attr_list;
@@ -60,8 +60,8 @@ extern struct attr_list *attr_list_alloc(void);
 extern struct attr_list *attr_list_free(struct attr_list *);
 extern void attr_list_reset(struct attr_list *);
 extern void attr_list_add(struct attr_list *, const char *, const char *);
-extern void attr_list_addf(struct attr_list *, const char *, const char *,
-                           ...) __attribute__((format(printf, 3, 4)));
+extern void attr_list_addf(struct attr_list *, const char *, const char *, ...)
+        __attribute__((format(printf, 3, 4)));
 extern const char *attr_list_get(const struct attr_list *, const char *);
 extern long attr_list_get_long(const struct attr_list *, const char *, long);
 extern size_t attr_list_count(const struct attr_list *);

@@ -44,9 +44,9 @@
 
 extern int bounce_append(const char *, const char *, const struct recipient *,
                          const char *, const struct dsn *);
-extern int bounce_flush(const char *, const char *, const char *,
-                        const char *, int, const char *, const char *, int);
-extern int bounce_warn(const char *, const char *, const char *,
-                       const char *, int, const char *, const char *, int);
+extern int bounce_flush(const char *, const char *, const char *, const char *,
+                        int, const char *, const char *, int);
+extern int bounce_warn(const char *, const char *, const char *, const char *,
+                       int, const char *, const char *, int);
 
 #endif

@@ -71,18 +71,18 @@
 #define DSN_RET_HDRS 2
 
 struct recipient {
-	char *orig_addr;  /* original_recipient, "" if none */
-	char *address;    /* recipient */
-	char *dsn_orcpt;  /* "rfc822;addr" or "" */
-	int dsn_notify;   /* DSN_NOTIFY_* */
-	long offset;      /* of the REC_TYPE_RCPT record in the queue file */
+	char *orig_addr; /* original_recipient, "" if none */
+	char *address;   /* recipient */
+	char *dsn_orcpt; /* "rfc822;addr" or "" */
+	int dsn_notify;  /* DSN_NOTIFY_* */
+	long offset;     /* of the REC_TYPE_RCPT record in the queue file */
 };
 
 struct msg_stats {
-	struct timeval arrival;  /* arrival in the queue */
-	struct timeval active;   /* entry into active/ */
-	struct timeval handoff;  /* request sent to the agent */
-	struct timeval conn;     /* agent: connection set up (or = handoff) */
+	struct timeval arrival; /* arrival in the queue */
+	struct timeval active;  /* entry into active/ */
+	struct timeval handoff; /* request sent to the agent */
+	struct timeval conn;    /* agent: connection set up (or = handoff) */
 };
 
 struct deliver_request {

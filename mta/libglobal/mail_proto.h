@@ -104,30 +104,30 @@
 
 /* Cleanup request flags (flags=N). */
 #define CLEANUP_FLAG_NONE 0
-#define CLEANUP_FLAG_BOUNCE (1 << 0)   /* bounce bad mail, don't reject */
-#define CLEANUP_FLAG_FILTER (1 << 1)   /* apply header/body_checks */
-#define CLEANUP_FLAG_HOLD (1 << 2)     /* place in hold/ */
-#define CLEANUP_FLAG_DISCARD (1 << 3)  /* discard silently */
-#define CLEANUP_FLAG_BCC_OK (1 << 4)   /* always_bcc etc. allowed */
-#define CLEANUP_FLAG_MAP_OK (1 << 5)   /* canonical/virtual maps allowed */
-#define CLEANUP_FLAG_MILTER (1 << 6)   /* milters allowed */
+#define CLEANUP_FLAG_BOUNCE (1 << 0)     /* bounce bad mail, don't reject */
+#define CLEANUP_FLAG_FILTER (1 << 1)     /* apply header/body_checks */
+#define CLEANUP_FLAG_HOLD (1 << 2)       /* place in hold/ */
+#define CLEANUP_FLAG_DISCARD (1 << 3)    /* discard silently */
+#define CLEANUP_FLAG_BCC_OK (1 << 4)     /* always_bcc etc. allowed */
+#define CLEANUP_FLAG_MAP_OK (1 << 5)     /* canonical/virtual maps allowed */
+#define CLEANUP_FLAG_MILTER (1 << 6)     /* milters allowed */
 #define CLEANUP_FLAG_SMTP_REPLY (1 << 7) /* reason is an SMTP reply */
-#define CLEANUP_FLAG_MASK_EXTERNAL \
-	(CLEANUP_FLAG_FILTER | CLEANUP_FLAG_BCC_OK | CLEANUP_FLAG_MAP_OK | \
+#define CLEANUP_FLAG_MASK_EXTERNAL                                             \
+	(CLEANUP_FLAG_FILTER | CLEANUP_FLAG_BCC_OK | CLEANUP_FLAG_MAP_OK |     \
 	 CLEANUP_FLAG_MILTER)
 #define CLEANUP_FLAG_MASK_INTERNAL CLEANUP_FLAG_MAP_OK
 
 /* Cleanup status bits (status=N). */
 #define CLEANUP_STAT_OK 0
-#define CLEANUP_STAT_BAD (1 << 0)   /* internal protocol error */
-#define CLEANUP_STAT_WRITE (1 << 1) /* error writing message */
-#define CLEANUP_STAT_SIZE (1 << 2)  /* message size limit exceeded */
-#define CLEANUP_STAT_CONT (1 << 3)  /* rejected by content filter */
-#define CLEANUP_STAT_HOPS (1 << 4)  /* too many hops */
-#define CLEANUP_STAT_RCPT (1 << 5)  /* no recipients */
-#define CLEANUP_STAT_PROXY (1 << 6) /* proxy reject */
-#define CLEANUP_STAT_DEFER (1 << 7) /* temporary reject */
-#define CLEANUP_STAT_NOPERM (1 << 8) /* denied by non-content policy */
+#define CLEANUP_STAT_BAD (1 << 0)     /* internal protocol error */
+#define CLEANUP_STAT_WRITE (1 << 1)   /* error writing message */
+#define CLEANUP_STAT_SIZE (1 << 2)    /* message size limit exceeded */
+#define CLEANUP_STAT_CONT (1 << 3)    /* rejected by content filter */
+#define CLEANUP_STAT_HOPS (1 << 4)    /* too many hops */
+#define CLEANUP_STAT_RCPT (1 << 5)    /* no recipients */
+#define CLEANUP_STAT_PROXY (1 << 6)   /* proxy reject */
+#define CLEANUP_STAT_DEFER (1 << 7)   /* temporary reject */
+#define CLEANUP_STAT_NOPERM (1 << 8)  /* denied by non-content policy */
 #define CLEANUP_STAT_DISCARD (1 << 9) /* discarded: smtpd still says 250 */
 
 /* Trigger requests. */

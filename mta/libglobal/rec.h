@@ -45,28 +45,28 @@
 #define REC_TYPE_EOF (-1)
 
 /* Envelope, in the order cleanup writes them. */
-#define REC_TYPE_SIZE 'C'     /* sizes and counts, REC_SIZE_FORMAT */
-#define REC_TYPE_TIME 'T'     /* arrival time: "seconds microseconds" */
-#define REC_TYPE_CTIME 'c'    /* create time: "seconds microseconds" */
-#define REC_TYPE_FULL 'F'     /* sender full name */
-#define REC_TYPE_FILT 'Q'     /* content filter "transport:nexthop" */
-#define REC_TYPE_RDR '>'      /* REDIRECT destination */
-#define REC_TYPE_FLGS 'f'     /* cleanup flags (decimal) */
-#define REC_TYPE_ATTR 'A'     /* named attribute "name=value" */
-#define REC_TYPE_FROM 'S'     /* envelope sender ("" for null) */
-#define REC_TYPE_DSN_ENVID 'i' /* DSN ENVID */
-#define REC_TYPE_DSN_RET '<'  /* DSN RET: 1 = FULL, 2 = HDRS */
-#define REC_TYPE_DSN_ORCPT 'o' /* DSN ORCPT of the next recipient */
+#define REC_TYPE_SIZE 'C'       /* sizes and counts, REC_SIZE_FORMAT */
+#define REC_TYPE_TIME 'T'       /* arrival time: "seconds microseconds" */
+#define REC_TYPE_CTIME 'c'      /* create time: "seconds microseconds" */
+#define REC_TYPE_FULL 'F'       /* sender full name */
+#define REC_TYPE_FILT 'Q'       /* content filter "transport:nexthop" */
+#define REC_TYPE_RDR '>'        /* REDIRECT destination */
+#define REC_TYPE_FLGS 'f'       /* cleanup flags (decimal) */
+#define REC_TYPE_ATTR 'A'       /* named attribute "name=value" */
+#define REC_TYPE_FROM 'S'       /* envelope sender ("" for null) */
+#define REC_TYPE_DSN_ENVID 'i'  /* DSN ENVID */
+#define REC_TYPE_DSN_RET '<'    /* DSN RET: 1 = FULL, 2 = HDRS */
+#define REC_TYPE_DSN_ORCPT 'o'  /* DSN ORCPT of the next recipient */
 #define REC_TYPE_DSN_NOTIFY 'n' /* DSN NOTIFY bits of the next recipient */
-#define REC_TYPE_ORCP 'O'     /* original recipient of the next one */
-#define REC_TYPE_RCPT 'R'     /* recipient, to be delivered */
-#define REC_TYPE_DONE 'D'     /* recipient done (was REC_TYPE_RCPT) */
-#define REC_TYPE_WARN 'W'     /* time to send a delay warning */
-#define REC_TYPE_MESG 'M'     /* start of content; data: extracted offset */
-#define REC_TYPE_NORM 'N'     /* content line, newline stripped */
-#define REC_TYPE_CONT 'U'     /* content piece of an over-long line */
-#define REC_TYPE_XTRA 'X'     /* end of content, start of extracted */
-#define REC_TYPE_END 'E'      /* end of the file */
+#define REC_TYPE_ORCP 'O'       /* original recipient of the next one */
+#define REC_TYPE_RCPT 'R'       /* recipient, to be delivered */
+#define REC_TYPE_DONE 'D'       /* recipient done (was REC_TYPE_RCPT) */
+#define REC_TYPE_WARN 'W'       /* time to send a delay warning */
+#define REC_TYPE_MESG 'M'       /* start of content; data: extracted offset */
+#define REC_TYPE_NORM 'N'       /* content line, newline stripped */
+#define REC_TYPE_CONT 'U'       /* content piece of an over-long line */
+#define REC_TYPE_XTRA 'X'       /* end of content, start of extracted */
+#define REC_TYPE_END 'E'        /* end of the file */
 
 /* qmgr options in the size record (REC_SIZE_FORMAT field 4). */
 #define REC_QMGR_OPT_NONE 0

@@ -58,8 +58,7 @@
 enum server_kind { SERVER_SINGLE, SERVER_TRIGGER };
 
 typedef void (*server_single_fn)(struct vstream *, const char *, char **);
-typedef void (*server_trigger_fn)(const char *, size_t, const char *,
-                                  char **);
+typedef void (*server_trigger_fn)(const char *, size_t, const char *, char **);
 typedef void (*server_init_fn)(const char *, char **);
 
 struct server_spec {

@@ -6,30 +6,22 @@
  * SUMMARY
  *	int sock_unix_listen(const char *path, int backlog, int mode,
  *	    struct vstr *why);
- *	int sock_unix_dgram_listen(const char *path, int mode, struct vstr *why);
- *	int sock_fifo_listen(const char *path, int mode, struct vstr *why);
- *	int sock_inet_listen(const char *host, const char *port, int family,
- *	    int backlog, struct vstr *why);
- *	int sock_unix_connect(const char *path, int timeout, struct vstr *why);
- *	int sock_inet_connect(const char *host, const char *port, int timeout,
- *	    struct vstr *why);
- *	int sock_unix_dgram_send(const char *path, const void *buf, size_t len);
- *	int sock_fifo_trigger(const char *path, const void *buf, size_t len,
- *	    int timeout);
- *	int sock_unix_trigger(const char *path, const void *buf, size_t len,
- *	    int timeout);
- *	int sock_accept(int listen_fd);
- *	int sock_send_fd(int sock, int fd);
- *	int sock_recv_fd(int sock);
- *	void sock_nonblock(int fd, bool on);
- *	void sock_cloexec(int fd, bool on);
- *	int sock_peer(int fd, struct vstr *addr, struct vstr *port);
- *	int sock_local(int fd, struct vstr *addr, struct vstr *port);
- * DESCRIPTION
- *	The listen functions remove a stale UNIX socket or FIFO first,
- *	create the endpoint with the given mode, and return a descriptor
- *	with close-on-exec set (master clears it for the children it
- *	hands the descriptor to). sock_inet_listen() binds host (NULL or
+ *	int sock_unix_dgram_listen(const char *path, int mode, struct vstr
+ **why); int sock_fifo_listen(const char *path, int mode, struct vstr *why); int
+ *sock_inet_listen(const char *host, const char *port, int family, int backlog,
+ *struct vstr *why); int sock_unix_connect(const char *path, int timeout, struct
+ *vstr *why); int sock_inet_connect(const char *host, const char *port, int
+ *timeout, struct vstr *why); int sock_unix_dgram_send(const char *path, const
+ *void *buf, size_t len); int sock_fifo_trigger(const char *path, const void
+ **buf, size_t len, int timeout); int sock_unix_trigger(const char *path, const
+ *void *buf, size_t len, int timeout); int sock_accept(int listen_fd); int
+ *sock_send_fd(int sock, int fd); int sock_recv_fd(int sock); void
+ *sock_nonblock(int fd, bool on); void sock_cloexec(int fd, bool on); int
+ *sock_peer(int fd, struct vstr *addr, struct vstr *port); int sock_local(int
+ *fd, struct vstr *addr, struct vstr *port); DESCRIPTION The listen functions
+ *remove a stale UNIX socket or FIFO first, create the endpoint with the given
+ *mode, and return a descriptor with close-on-exec set (master clears it for the
+ *children it hands the descriptor to). sock_inet_listen() binds host (NULL or
  *	"" for all addresses of the family) and port; family is AF_INET,
  *	AF_INET6 (IPV6_V6ONLY set) or AF_UNSPEC. SO_REUSEADDR is set.
  *

@@ -12,9 +12,9 @@
  *	void vstream_set_timeout(struct vstream *fp, int seconds);
  *
  *	int vstream_getc(struct vstream *fp);
- *	int vstream_get_line(struct vstream *fp, struct vstr *buf, size_t limit);
- *	size_t vstream_read(struct vstream *fp, void *buf, size_t n);
- *	size_t vstream_peek(const struct vstream *fp);
+ *	int vstream_get_line(struct vstream *fp, struct vstr *buf, size_t
+ *limit); size_t vstream_read(struct vstream *fp, void *buf, size_t n); size_t
+ *vstream_peek(const struct vstream *fp);
  *
  *	int vstream_write(struct vstream *fp, const void *buf, size_t n);
  *	int vstream_puts(struct vstream *fp, const char *s);
