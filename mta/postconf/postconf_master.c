@@ -185,7 +185,7 @@ struct selector {
 	int matched;
 };
 
-/* parse_selector - "service[/type[/name]]" */
+/* parse_selector - "service[/type[/name]]"; "*" matches any part */
 static void
 parse_selector(struct selector *sel, const char *text)
 {
@@ -197,7 +197,7 @@ parse_selector(struct selector *sel, const char *text)
 
 		if (slash)
 			*slash = 0;
-		sel->part[i] = *cp ? xstrdup(cp) : NULL;
+		sel->part[i] = *cp && strcmp(cp, "*") ? xstrdup(cp) : NULL;
 		if (slash == NULL) {
 			for (int j = i + 1; j < 3; j++)
 				sel->part[j] = NULL;
