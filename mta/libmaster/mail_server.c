@@ -1,6 +1,6 @@
 /*
  * mail_server - the daemon skeleton: options, configuration, logging,
- * the jail, then the SERVER_SINGLE or SERVER_TRIGGER loop.
+ * the jail, then the SERVER_SINGLE, SERVER_TRIGGER or SERVER_MULTI loop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +41,12 @@ struct server_state {
 	bool drain;
 	bool avail_sent; /* last status told master was "available" */
 	struct vstr *buf;
+	/* SERVER_MULTI */
+	struct vstream **slots; /* client streams by descriptor */
+	size_t nslots;
+	int nclients;
+	time_t idle_since; /* when the last client went away */
+	bool master_lost;  /* the status descriptor reported an error */
 };
 
 static struct server_state server;
@@ -404,6 +410,148 @@ standalone_fd(void)
 	return sv[0];
 }
 
+/* multi_slot - the client table entry of a descriptor */
+static struct vstream **
+multi_slot(int fd)
+{
+	if ((size_t) fd >= server.nslots) {
+		size_t n = (size_t) fd + 16;
+
+		server.slots =
+		        xreallocarray(server.slots, n, sizeof(*server.slots));
+		memset(server.slots + server.nslots, 0,
+		       (n - server.nslots) * sizeof(*server.slots));
+		server.nslots = n;
+	}
+	return &server.slots[fd];
+}
+
+/* multi_read - a client stream is readable: one request, or more while
+ * input is buffered */
+static void
+multi_read(int event, void *ctx)
+{
+	struct vstream *stream = ctx;
+	int fd = vstream_fileno(stream);
+
+	(void) event;
+	do {
+		server.spec->multi(stream, server.args.service,
+		                   server.args.rest);
+	} while (*multi_slot(fd) == stream && vstream_peek(stream) > 0);
+}
+
+/* multi_add - register a new client descriptor */
+static void
+multi_add(int fd)
+{
+	struct vstream *stream = vstream_fdopen(fd, VSTREAM_FLAG_NONE);
+
+	if (msg_verbose)
+		msg_info("connection established fd %d", fd);
+	if (server.args.type != SERV_TYPE_INET)
+		vstream_set_timeout(stream, (int) var_ipc_timeout);
+	*multi_slot(fd) = stream;
+	server.nclients++;
+	event_enable_read(fd, multi_read, stream);
+}
+
+/* mail_server_disconnect - forget and close one SERVER_MULTI client */
+void
+mail_server_disconnect(struct vstream *stream)
+{
+	int fd = vstream_fileno(stream);
+	struct vstream **slot = multi_slot(fd);
+
+	if (*slot != stream)
+		msg_panic("mail_server_disconnect: unknown stream fd %d", fd);
+	if (msg_verbose)
+		msg_info("connection closed fd %d", fd);
+	if (server.spec->multi_done)
+		server.spec->multi_done(stream, server.args.service,
+		                        server.args.rest);
+	event_disable_readwrite(fd);
+	*slot = NULL;
+	(void) vstream_close(stream);
+	server.nclients--;
+	server.served++;
+	if (server.nclients == 0)
+		server.idle_since = time(NULL);
+}
+
+/* multi_accept - a connection on a listening descriptor */
+static void
+multi_accept(int event, void *ctx)
+{
+	int listen_fd = (int) (long) ctx;
+	int fd;
+
+	(void) event;
+	if (server.drain) {
+		/* Level-triggered: stop watching rather than spin. */
+		event_disable_readwrite(listen_fd);
+		return;
+	}
+	if ((fd = accept_client(listen_fd)) < 0)
+		return;
+	sock_nonblock(fd, false);
+	sock_cloexec(fd, true);
+	multi_add(fd);
+}
+
+/* multi_master_gone - the status descriptor reports an error */
+static void
+multi_master_gone(int event, void *ctx)
+{
+	(void) event;
+	(void) ctx;
+	if (msg_verbose)
+		msg_info("master disconnect -- exiting");
+	server.master_lost = true;
+	event_disable_readwrite(MASTER_STATUS_FD);
+}
+
+/* multi_loop - many clients at once, until idle (no client) or done */
+static void
+multi_loop(void)
+{
+	for (int i = 0; i < server.args.nsock; i++) {
+		sock_nonblock(MASTER_LISTEN_FD + i, true);
+		event_enable_read(MASTER_LISTEN_FD + i, multi_accept,
+		                  (void *) (long) (MASTER_LISTEN_FD + i));
+	}
+	if (!server.args.standalone)
+		event_enable_read(MASTER_STATUS_FD, multi_master_gone, NULL);
+	status(MASTER_STAT_AVAIL);
+	server.idle_since = time(NULL);
+	while (!server.master_lost) {
+		long left;
+
+		if (server.nclients > 0 || server.spec->forever) {
+			event_loop(-1);
+			continue;
+		}
+		if (done_serving())
+			break;
+		left = var_max_idle - (long) (time(NULL) - server.idle_since);
+		if (left <= 0) {
+			if (msg_verbose)
+				msg_info("idle timeout -- exiting");
+			break;
+		}
+		event_loop((int) left);
+	}
+}
+
+/* multi_standalone - stand-alone mode: standard input is the client */
+static void
+multi_standalone(void)
+{
+	multi_add(standalone_fd());
+	while (server.nclients > 0)
+		event_loop(-1);
+}
+
 /* mail_server_run - the whole life of a service process */
 int
 mail_server_run(int argc, char **argv, const struct server_spec *spec)
@@ -427,6 +575,18 @@ mail_server_run(int argc, char **argv, const struct server_spec *spec)
 	if (spec->post_jail)
 		spec->post_jail(server.args.service, server.args.rest);
 	vstr_free(why);
+	if (spec->kind == SERVER_MULTI) {
+		if (spec->multi == NULL)
+			msg_panic(
+			        "mail_server_run: SERVER_MULTI without multi");
+		if (server.args.standalone)
+			multi_standalone();
+		else
+			multi_loop();
+		if (spec->pre_exit)
+			spec->pre_exit(server.args.service, server.args.rest);
+		return 0;
+	}
 	if (server.args.standalone) {
 		if (spec->kind == SERVER_SINGLE) {
 			serve_stream(standalone_fd());

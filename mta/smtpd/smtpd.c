@@ -28,9 +28,11 @@
  *	"timeout after CMD from ...", "too many errors after CMD from
  *	...", "disconnect from NAME[ADDR] ehlo=1 mail=1 rcpt=0/1 ...
  *	commands=3/4". Rejections are logged by the checks.
+ *	Per-client connection count and rate limits and message and
+ *	recipient rate limits go through the anvil service
+ *	(smtpd_anvil.c).
  * BUGS
- *	smtpd_client_connection_count_limit needs the anvil service and is
- *	not enforced yet. AUTH and STARTTLS are answered 502.
+ *	AUTH and STARTTLS are answered 502.
  */
 #include <ifaddrs.h>
 #include <netdb.h>
@@ -48,6 +50,7 @@
 #include "match_list.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "smtpd_anvil.h"
 #include "smtpd_check.h"
 #include "smtpd_int.h"
 #include "stringops.h"
@@ -128,6 +131,7 @@ pre_jail(const char *service, char **argv)
 		                    DICT_FLAG_LOCK);
 	bare_lf_mode = bare_lf_config();
 	local_addrs = interface_addrs();
+	smtpd_anvil_init();
 }
 
 /* is_local_addr - is the client one of our interfaces? */
@@ -224,7 +228,8 @@ log_disconnect(const struct smtpd_state *s)
 		xfree(name);
 	}
 	vstr_fmt_append(buf, " commands=%d", ok);
-	if (ok != total)
+	/* Postfix writes "commands=0/0" for a session without commands. */
+	if (ok != total || total == 0)
 		vstr_fmt_append(buf, "/%d", total);
 	msg_info("%s", vstr_str(buf));
 	vstr_free(buf);
@@ -376,10 +381,12 @@ smtpd_service(struct vstream *stream, const char *service, char **argv)
 	msg_info("connect from %s", state.namaddr);
 	smtpd_check_session(&state);
 	state.rewrite_context = xstrdup(rewrite_context(&state));
-	greet(&state);
+	if (smtpd_anvil_connect(&state) == 0)
+		greet(&state);
 	command_loop(&state);
 	smtpd_chat_log_lost(&state);
 	smtpd_mail_reset(&state);
+	smtpd_anvil_disconnect(&state);
 	log_disconnect(&state);
 	session_free(&state);
 	msg_verbose = saved_verbose;

@@ -38,7 +38,8 @@
  *	every mode.
  *
  *	smtpd_eol_mode_parse() maps a smtpd_forbid_bare_newline value
- *	(no, normalize, yes, reject; any case) to a mode, -1 if unknown.
+ *	(no, normalize or its alias yes, reject; any case) to a mode, -1 if
+ *	unknown.
  */
 #include <string.h>
 #include <strings.h>
@@ -130,9 +131,10 @@ smtpd_eol_mode_parse(const char *value)
 {
 	if (strcasecmp(value, "no") == 0)
 		return SMTPD_EOL_MODE_NO;
-	if (strcasecmp(value, "normalize") == 0)
+	/* "yes" is Postfix's compatibility alias for normalize. */
+	if (strcasecmp(value, "normalize") == 0 || strcasecmp(value, "yes") == 0)
 		return SMTPD_EOL_MODE_NORMALIZE;
-	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "reject") == 0)
+	if (strcasecmp(value, "reject") == 0)
 		return SMTPD_EOL_MODE_REJECT;
 	return -1;
 }

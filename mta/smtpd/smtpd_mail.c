@@ -30,6 +30,7 @@
 #include "addr.h"
 #include "mail_params.h"
 #include "mymalloc.h"
+#include "smtpd_anvil.h"
 #include "smtpd_check.h"
 #include "smtpd_int.h"
 
@@ -251,7 +252,8 @@ smtpd_cmd_mail(struct smtpd_state *s, char *arg)
 		smtpd_chat_reply(s, "501 5.5.4 Syntax: MAIL FROM:<address>");
 	else if (rc == SMTPD_PATH_BAD)
 		smtpd_chat_reply(s, "501 5.1.7 Bad sender address syntax");
-	else if (run_params(s, mail_params,
+	else if (smtpd_anvil_mail(s) < 0 ||
+	         run_params(s, mail_params,
 	                    sizeof(mail_params) / sizeof(mail_params[0]),
 	                    params) < 0 ||
 	         mail_finish(s, vstr_str(addr)) < 0)
@@ -402,7 +404,7 @@ smtpd_cmd_rcpt(struct smtpd_state *s, char *arg)
 		smtpd_chat_reply(s, "501 5.5.4 Syntax: RCPT TO:<address>");
 	else if (rc == SMTPD_PATH_BAD)
 		smtpd_chat_reply(s, "501 5.1.3 Bad recipient address syntax");
-	else if (rcpt_limit(s) < 0 ||
+	else if (rcpt_limit(s) < 0 || smtpd_anvil_rcpt(s) < 0 ||
 	         run_params(s, rcpt_params,
 	                    sizeof(rcpt_params) / sizeof(rcpt_params[0]),
 	                    params) < 0 ||

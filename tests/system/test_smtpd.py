@@ -281,7 +281,7 @@ class StrictConfig(unittest.TestCase):
             "disable_vrfy_command": "yes",
             "smtpd_helo_required": "yes",
             "strict_rfc821_envelopes": "yes",
-            "smtpd_forbid_bare_newline": "yes",
+            "smtpd_forbid_bare_newline": "reject",
             "smtpd_forbid_bare_newline_exclusions": "",
             "smtpd_forbid_unauth_pipelining": "yes",
         })

@@ -138,7 +138,8 @@ static const struct mode_case {
 } mode_cases[] = {
         {"no", SMTPD_EOL_MODE_NO},
         {"Normalize", SMTPD_EOL_MODE_NORMALIZE},
-        {"yes", SMTPD_EOL_MODE_REJECT},
+        {"yes", SMTPD_EOL_MODE_NORMALIZE},
+        {"reject", SMTPD_EOL_MODE_REJECT},
         {"REJECT", SMTPD_EOL_MODE_REJECT},
         {"maybe", -1},
         {"", -1},
