@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,13 +215,25 @@ request_parse(const struct attr_list *l, struct deliver_request *req)
 	return c.bad;
 }
 
-/* request_open - the queue file, positioned at the content */
+/*
+ * request_open - the queue file, shared-locked, positioned at the content
+ *
+ * The shared lock says "being delivered": a qmgr that restarts while an
+ * old agent still works on the file finds it locked and waits, instead
+ * of delivering the same recipients a second time. The lock goes away
+ * with the descriptor, also when the agent dies.
+ */
 static int
 request_open(struct deliver_request *req)
 {
 	req->fp = mail_queue_open(req->queue_name, req->queue_id, O_RDWR, 0);
 	if (req->fp == NULL) {
 		msg_warn("%s: open queue file %s/%s: %m", req->queue_id,
+		         req->queue_name, req->queue_id);
+		return -1;
+	}
+	if (flock(vstream_fileno(req->fp), LOCK_SH) < 0) {
+		msg_warn("%s: lock queue file %s/%s: %m", req->queue_id,
 		         req->queue_name, req->queue_id);
 		return -1;
 	}
