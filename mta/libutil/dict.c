@@ -147,11 +147,11 @@ dict_watch_file(struct dict *d, const char *path)
 
 	if (fd < 0 || fstat(fd, &d->file_st) < 0) {
 		if (fd >= 0)
-			(void)close(fd);
+			(void) close(fd);
 		return;
 	}
 	if (d->has_file && d->watch_fd >= 0)
-		(void)close(d->watch_fd);
+		(void) close(d->watch_fd);
 	d->watch_fd = fd;
 	xfree(d->file);
 	d->file = xstrdup(path);
@@ -174,7 +174,7 @@ unwatch(struct dict *d)
 		if (dict_files[i] == d) {
 			dict_files[i] = dict_files[--dict_file_count];
 			if (d->watch_fd >= 0)
-				(void)close(d->watch_fd);
+				(void) close(d->watch_fd);
 			d->watch_fd = -1;
 			return;
 		}

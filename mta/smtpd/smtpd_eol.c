@@ -132,7 +132,8 @@ smtpd_eol_mode_parse(const char *value)
 	if (strcasecmp(value, "no") == 0)
 		return SMTPD_EOL_MODE_NO;
 	/* "yes" is Postfix's compatibility alias for normalize. */
-	if (strcasecmp(value, "normalize") == 0 || strcasecmp(value, "yes") == 0)
+	if (strcasecmp(value, "normalize") == 0 ||
+	    strcasecmp(value, "yes") == 0)
 		return SMTPD_EOL_MODE_NORMALIZE;
 	if (strcasecmp(value, "reject") == 0)
 		return SMTPD_EOL_MODE_REJECT;

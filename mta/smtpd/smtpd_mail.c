@@ -20,6 +20,10 @@
  *	smtpd_check_rcpt(); the first accepted recipient opens the cleanup
  *	connection ("QUEUEID: client=...").
  *
+ *	Both count the command with anvil (smtpd_anvil.c) after the path
+ *	syntax when smtpd_client_message_rate_limit or
+ *	smtpd_client_recipient_rate_limit is set (450 4.7.1 past it).
+ *
  *	smtpd_mail_reset() forgets the transaction (RSET, HELO, after
  *	DATA): an open cleanup connection is closed without END, so
  *	cleanup drops the unfinished queue file.
