@@ -82,6 +82,29 @@ parse_long(const char *s, long *out)
 	return end != s && errno == 0;
 }
 
+/* read_time - arrival time record "seconds microseconds" */
+static int
+read_time(struct qmgr_message *m, const char *text)
+{
+	char *end;
+	long sec, usec = 0;
+
+	errno = 0;
+	sec = strtol(text, &end, 10);
+	if (end == text || errno != 0)
+		return -1;
+	if (*end == ' ') {
+		const char *u = end + 1;
+
+		usec = strtol(u, &end, 10);
+		if (end == u || errno != 0 || usec < 0 || usec > 999999)
+			usec = 0;
+	}
+	m->arrival.tv_sec = sec;
+	m->arrival.tv_usec = usec;
+	return 0;
+}
+
 /* pending_reset - forget what preceded the last recipient */
 static void
 pending_reset(struct rcpt_pending *p)
@@ -205,10 +228,7 @@ read_envelope_rec(struct qmgr_message *m, int type, struct vstr *buf,
 	case REC_TYPE_SIZE:
 		return read_size(m, text);
 	case REC_TYPE_TIME:
-		if (!parse_long(text, &n))
-			return -1;
-		m->arrival.tv_sec = n;
-		return 0;
+		return read_time(m, text);
 	case REC_TYPE_FROM:
 		set_str(&m->sender, text);
 		return 0;

@@ -67,6 +67,7 @@ test_envelope(void **state)
 	CHECK_LONG("size", m->data_size, 123);
 	CHECK_LONG("nrcpt", m->rcpt_total, 4);
 	CHECK_LONG("arrival", m->arrival.tv_sec, 1700000000);
+	CHECK_LONG("arrival usec", m->arrival.tv_usec, 123456);
 	CHECK_LONG("warn", m->warn_time, 1700003600);
 	CHECK_STR("client", m->client_name, "client.example");
 	CHECK_STR("addr", m->client_addr, "192.0.2.1");
