@@ -21,7 +21,8 @@
  *	connection may carry further requests.
  *
  *	Request attributes, in this order:
- *	  flags, queue_name, queue_id, offset (of the REC_TYPE_MESG record),
+ *	  flags, queue_name, queue_id, offset (of the first content record,
+ *	  just after REC_TYPE_MESG),
  *	  data_size, nexthop, encoding, smtputf8, sender, envelope_id,
  *	  ret_flags, log_client_name, log_client_address, log_client_port,
  *	  log_helo_name, log_protocol_name, client_name, client_address,

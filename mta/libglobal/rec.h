@@ -32,8 +32,9 @@
  *	The size record (REC_TYPE_SIZE) has fixed-width fields so that it
  *	can be rewritten in place once the content size is known:
  *	REC_SIZE_FORMAT with, in order, the content size, the offset of the
- *	content (the REC_TYPE_MESG record), the recipient count, the qmgr
- *	options, the content length as received, and the SMTPUTF8 flags.
+ *	first content record (just after REC_TYPE_MESG), the recipient
+ *	count, the qmgr options, the content length as received, and the
+ *	SMTPUTF8 flags.
  */
 #include <stddef.h>
 #include <sys/types.h>
