@@ -132,13 +132,32 @@ class MasterTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
 
     def test_inet_and_unix_services(self):
+        def service_pids():
+            out = []
+            for p in os.listdir("/proc"):
+                if not p.isdigit():
+                    continue
+                try:
+                    cmd = open("/proc/%s/cmdline" % p, "rb").read()
+                except OSError:
+                    continue
+                if cmd.startswith(b"test_service\0") and \
+                        ("%d" % self.mx.port).encode() in cmd:
+                    out.append(int(p))
+            return out
+
         self.start()
         pid, rest = ask(self.inet(), "hello").split(" ", 1)
         self.assertEqual(rest, "127.0.0.1:%d: hello" % self.mx.port)
-        # The same process, once it told master it is available again,
-        # takes the next client (no second process is started).
+        # A process that told master it is available again takes the
+        # next client: no new process is started. (Which of the idle
+        # processes wins the accept() is up to the kernel: the harness's
+        # port probe may have made master start a second one.)
         time.sleep(0.5)
-        self.assertEqual(ask(self.inet(), "again").split(" ")[0], pid)
+        running = set(service_pids())
+        self.assertIn(int(pid), running)
+        again = int(ask(self.inet(), "again").split(" ")[0])
+        self.assertIn(again, running)
         self.assertRegex(ask(self.private("echo"), "x"), r"^\d+ echo: x$")
         st = os.lstat(self.private("echo"))
         self.assertEqual(st.st_mode & 0o777, 0o666)
