@@ -36,10 +36,12 @@
  */
 #include <ifaddrs.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "argv.h"
 #include "dict.h"
@@ -366,6 +368,29 @@ greet(struct smtpd_state *s)
 	}
 }
 
+/*
+ * linger_close - let the last reply reach a client that is still sending
+ *
+ * Closing a TCP socket with unread input makes the kernel send a reset,
+ * and the client may then lose our last reply ("421 ... too many errors",
+ * "554 ... synchronization"). So: flush, shut down our side, and discard
+ * what the client still sends for a moment.
+ */
+static void
+linger_close(struct vstream *stream)
+{
+	int fd = vstream_fileno(stream);
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	char junk[4096];
+	int rounds = 0;
+
+	if (vstream_fflush(stream) < 0 || shutdown(fd, SHUT_WR) < 0)
+		return;
+	while (rounds++ < 16 && poll(&pfd, 1, 200) > 0 &&
+	       read(fd, junk, sizeof(junk)) > 0)
+		continue;
+}
+
 /* smtpd_service - one SMTP session */
 static void
 smtpd_service(struct vstream *stream, const char *service, char **argv)
@@ -388,6 +413,7 @@ smtpd_service(struct vstream *stream, const char *service, char **argv)
 	smtpd_mail_reset(&state);
 	smtpd_anvil_disconnect(&state);
 	log_disconnect(&state);
+	linger_close(stream);
 	session_free(&state);
 	msg_verbose = saved_verbose;
 }
