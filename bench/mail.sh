@@ -142,6 +142,34 @@ delivered() {
 	fi
 }
 
+# cpu_by_program CONF - CPU seconds per program of the instance so far
+# (processes that already exited are not counted: max_idle keeps most)
+cpu_by_program() {
+	python3 - "$1" <<-'EOF'
+	import os, sys
+	conf = sys.argv[1].encode()
+	hz = os.sysconf("SC_CLK_TCK")
+	cpu = {}
+	for p in os.listdir("/proc"):
+	    if not p.isdigit():
+	        continue
+	    try:
+	        env = open("/proc/%s/environ" % p, "rb").read()
+	        cmd = open("/proc/%s/cmdline" % p, "rb").read()
+	        st = open("/proc/%s/stat" % p).read()
+	    except OSError:
+	        continue
+	    if b"MAIL_CONFIG=" + conf not in env and conf not in cmd:
+	        continue
+	    f = st.rsplit(")", 1)[1].split()
+	    prog = os.path.basename(cmd.split(b"\0")[0].decode()).split()[0]
+	    if prog.startswith("python"):
+	        continue
+	    cpu[prog] = cpu.get(prog, 0) + (int(f[11]) + int(f[12])) / hz
+	print(" ".join("%s=%.1f" % kv for kv in sorted(cpu.items())))
+	EOF
+}
+
 # throughput NAME PORT MAILBOX - messages per second, end to end
 throughput() {
 	local name=$1 port=$2 mailbox=$3 t0 t1 n last=0 still=0
@@ -162,6 +190,7 @@ throughput() {
 		sleep 0.05
 	done
 	t1=$(date +%s.%N)
+	cpu_by_program "$work/$name/conf" >"$work/cpu.$name.$mailbox"
 	stop "$name"
 	echo "scale=1; $(delivered "$mailbox") / ($t1 - $t0)" | bc
 }
@@ -224,3 +253,7 @@ printf '%-36s %10s %10s %8s\n' "SMTP -> mbox (msgs/s)" "${res[ours.mbox]}" \
 	"${res[debian.mbox]}" "$(ratio "${res[ours.mbox]}" "${res[debian.mbox]}")"
 printf '%-36s %10s %10s %8s\n' "RSS per smtpd, 100 idle (KiB)" "$om" "$dm" "$(ratio "$om" "$dm")"
 printf '%-36s %10s %10s %8s\n' "RSS all processes, 100 idle (KiB)" "$ot" "$dt" "$(ratio "$ot" "$dt")"
+echo "CPU seconds per program at the end of each run (live processes only):"
+for f in "$work"/cpu.*; do
+	[ -f "$f" ] && printf '  %-16s %s\n' "${f##*/cpu.}" "$(cat "$f")"
+done
