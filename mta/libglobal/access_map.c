@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dsn_util.h"
 #include "access_map.h"
 #include "dict.h"
 #include "mail_addr_find.h"
@@ -208,33 +209,12 @@ struct verb_row {
 	const char *dsn_classes; /* arg_reply: allowed status classes */
 };
 
-/* dsn_length - length of an enhanced status code at the start, or 0 */
-static size_t
-dsn_length(const char *t)
-{
-	size_t i = 1;
-
-	if (t[0] != '2' && t[0] != '4' && t[0] != '5')
-		return 0;
-	for (int part = 0; part < 2; part++) {
-		size_t n = 0;
-
-		if (t[i++] != '.')
-			return 0;
-		while (n < 3 && isdigit((unsigned char) t[i]))
-			i++, n++;
-		if (n == 0 || isdigit((unsigned char) t[i]))
-			return 0;
-	}
-	return t[i] == 0 || isspace((unsigned char) t[i]) ? i : 0;
-}
-
 /* take_reply - optional enhanced status code of a class, then text */
 static bool
 take_reply(const char *args, const char *classes, struct access_action *a,
            struct vstr *why)
 {
-	size_t n = dsn_length(args);
+	size_t n = dsn_status_prefix(args);
 
 	if (n > 0) {
 		if (strchr(classes, args[0]) == NULL) {

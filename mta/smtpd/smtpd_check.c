@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/statvfs.h>
 
+#include "dsn_util.h"
 #include "argv.h"
 #include "dict.h"
 #include "htable.h"
@@ -285,27 +286,6 @@ smtpd_check_reset(struct smtpd_state *state)
 	ctx->dip_sender = false;
 }
 
-/* dsn_valid - length of a "d.ddd.ddd" status at the start, else 0 */
-static size_t
-dsn_valid(const char *t)
-{
-	size_t i = 1;
-
-	if (t[0] != '2' && t[0] != '4' && t[0] != '5')
-		return 0;
-	for (int part = 0; part < 2; part++) {
-		size_t n = 0;
-
-		if (t[i++] != '.')
-			return 0;
-		while (isdigit((unsigned char) t[i]) && n < 3)
-			i++, n++;
-		if (n == 0 || isdigit((unsigned char) t[i]))
-			return 0;
-	}
-	return t[i] == 0 || t[i] == ' ' ? i : 0;
-}
-
 /* check_log_whatsup - "NOQUEUE: reject: RCPT from name[addr]: ..." */
 void
 check_log_whatsup(struct smtpd_state *state, const char *whatsup,
@@ -351,7 +331,7 @@ check_vreject(struct smtpd_state *state, int err, int code, const char *dsn,
 		         vstr_str(ctx->text));
 		vstr_cpy(ctx->text, "450 4.7.1 Service unavailable");
 	}
-	if (!dsn_valid(vstr_str(ctx->text) + 4)) {
+	if (!dsn_status_prefix(vstr_str(ctx->text) + 4)) {
 		msg_warn("DSN detail code configuration error: %s",
 		         vstr_str(ctx->text));
 		vstr_cpy(ctx->text, "450 4.7.1 Service unavailable");
@@ -485,7 +465,7 @@ check_permit(struct eval *e, const char *action, const char *cls,
 const char *
 check_dsn_split(const char *text, const char *def, struct vstr *dsn)
 {
-	size_t n = dsn_valid(text);
+	size_t n = dsn_status_prefix(text);
 
 	if (n == 0) {
 		vstr_cpy(dsn, def);

@@ -15,44 +15,15 @@ import harness
 TOO_MANY = "421 4.7.0 mx.example.test Error: too many connections from 127.0.0.1"
 
 
-class Client:
-    """A line-oriented SMTP client on a raw socket."""
-
-    def __init__(self, mx, timeout=10):
-        self.sock = mx.raw(timeout)
-        self.buf = b""
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("connection closed; got %r" % self.buf)
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line.decode("latin-1")
+class Client(harness.RawClient):
+    """The harness client, with reply() giving only the last line."""
 
     def reply(self):
-        lines = [self.line()]
-        while lines[-1][3:4] == "-":
-            lines.append(self.line())
-        return lines[-1]
+        return super().reply()[-1]
 
     def cmd(self, text):
-        self.sock.sendall((text + "\r\n").encode())
+        self.send(text + "\r\n")
         return self.reply()
-
-    def closed(self, timeout=5):
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                data = self.sock.recv(65536)
-                if not data:
-                    return True
-        except (socket.timeout, ConnectionResetError):
-            return False
-
-    def close(self):
-        self.sock.close()
 
 
 def limits(**kw):

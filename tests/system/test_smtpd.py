@@ -16,51 +16,7 @@ CHROOT = os.environ.get("TEST_SMTPD_CHROOT", "1") == "1"
 ALICE = "alice@mx.example.test"
 
 
-class Client:
-    """A line-oriented SMTP client on a raw socket."""
-
-    def __init__(self, mx, timeout=10):
-        self.sock = mx.raw(timeout)
-        self.buf = b""
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("connection closed; got %r" % self.buf)
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line.decode("latin-1")
-
-    def reply(self):
-        """One (multi-line) reply as a list of lines."""
-        lines = [self.line()]
-        while lines[-1][3:4] == "-":
-            lines.append(self.line())
-        return lines
-
-    def send(self, data):
-        self.sock.sendall(data.encode("latin-1") if isinstance(data, str)
-                          else data)
-
-    def cmd(self, text):
-        self.send(text + "\r\n")
-        return self.reply()[-1]
-
-    def closed(self, timeout=5):
-        """True when the server closes the connection."""
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                data = self.sock.recv(65536)
-                if not data:
-                    return True
-                self.buf += data
-        except (socket.timeout, ConnectionResetError):
-            return False
-
-    def close(self):
-        self.sock.close()
+Client = harness.RawClient
 
 
 def start(testcase, main_cf):
