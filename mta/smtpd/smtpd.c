@@ -255,9 +255,14 @@ improper_pipelining(struct smtpd_state *s, const struct smtpd_cmd *cmd)
 	n = vstream_peek(s->client);
 	if (n > 100)
 		n = 100;
-	vstr_reserve(s->reply, n + 1);
-	n = vstream_read(s->client, vstr_str(s->reply), n);
-	vstr_truncate(s->reply, n);
+	/* Copy the pipelined text through a buffer of exactly that size. */
+	{
+		char *text = xmalloc(n + 1);
+
+		n = vstream_read(s->client, text, n);
+		vstr_mem(s->reply, text, n);
+		xfree(text);
+	}
 	vstr_truncate(s->reply, strcspn(vstr_str(s->reply), "\r\n"));
 	msg_info("improper command pipelining after %s from %s: %s", cmd->name,
 	         s->namaddr, printable(vstr_str(s->reply), '?'));
