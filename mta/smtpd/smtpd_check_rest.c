@@ -300,49 +300,46 @@ r_helo_access(struct eval *e, const char *table, const char *name)
 	return helo ? check_domain_access(&n, table, helo) : CHECK_DUNNO;
 }
 
-/* r_invalid_helo - reject_invalid_helo_hostname */
+/*
+ * r_helo_fn - a HELO name check; an address literal "[...]" is checked as
+ * an address by every one of them
+ */
 static int
-r_invalid_helo(struct eval *e, const char *arg, const char *name)
+r_helo_fn(struct eval *e, int (*fn)(struct eval *, const char *))
 {
 	const char *helo = e->state->helo_name;
 	struct eval n = with(e, helo, NAME_HELO);
 
-	(void) arg;
-	(void) name;
 	if (helo == NULL)
 		return CHECK_DUNNO;
-	return *helo == '[' ? check_invalid_hostaddr(&n, helo)
-	                    : check_invalid_hostname(&n, helo);
+	return *helo == '[' ? check_invalid_hostaddr(&n, helo) : fn(&n, helo);
+}
+
+/* r_invalid_helo - reject_invalid_helo_hostname */
+static int
+r_invalid_helo(struct eval *e, const char *arg, const char *name)
+{
+	(void) arg;
+	(void) name;
+	return r_helo_fn(e, check_invalid_hostname);
 }
 
 /* r_unknown_helo - reject_unknown_helo_hostname */
 static int
 r_unknown_helo(struct eval *e, const char *arg, const char *name)
 {
-	const char *helo = e->state->helo_name;
-	struct eval n = with(e, helo, NAME_HELO);
-
 	(void) arg;
 	(void) name;
-	if (helo == NULL)
-		return CHECK_DUNNO;
-	return *helo == '[' ? check_invalid_hostaddr(&n, helo)
-	                    : check_unknown_hostname(&n, helo);
+	return r_helo_fn(e, check_unknown_hostname);
 }
 
 /* r_non_fqdn_helo - reject_non_fqdn_helo_hostname */
 static int
 r_non_fqdn_helo(struct eval *e, const char *arg, const char *name)
 {
-	const char *helo = e->state->helo_name;
-	struct eval n = with(e, helo, NAME_HELO);
-
 	(void) arg;
 	(void) name;
-	if (helo == NULL)
-		return CHECK_DUNNO;
-	return *helo == '[' ? check_invalid_hostaddr(&n, helo)
-	                    : check_non_fqdn_hostname(&n, helo);
+	return r_helo_fn(e, check_non_fqdn_hostname);
 }
 
 /*
