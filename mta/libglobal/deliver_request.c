@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,22 @@ request_parse(const struct attr_list *l, struct deliver_request *req)
 	return c.bad;
 }
 
+/* still_in_queue - does queue_name/queue_id still name our open file? */
+static bool
+still_in_queue(const struct deliver_request *req)
+{
+	struct vstr *path = vstr_alloc(64);
+	struct stat st_path, st_fd;
+	bool same;
+
+	same = stat(mail_queue_path(path, req->queue_name, req->queue_id),
+	            &st_path) == 0 &&
+	       fstat(vstream_fileno(req->fp), &st_fd) == 0 &&
+	       st_path.st_ino == st_fd.st_ino && st_path.st_dev == st_fd.st_dev;
+	vstr_free(path);
+	return same;
+}
+
 /*
  * request_open - the queue file, shared-locked, positioned at the content
  *
@@ -222,6 +239,12 @@ request_parse(const struct attr_list *l, struct deliver_request *req)
  * old agent still works on the file finds it locked and waits, instead
  * of delivering the same recipients a second time. The lock goes away
  * with the descriptor, also when the agent dies.
+ *
+ * The lock comes after the open, so a new qmgr may test the file in the
+ * gap. It first moves active/ files back to incoming/, then tests; so once
+ * locked, the agent checks that the file is still where the request said:
+ * if it moved, the new qmgr owns it (and saw no lock) and the agent must
+ * leave it alone.
  */
 static int
 request_open(struct deliver_request *req)
@@ -235,6 +258,12 @@ request_open(struct deliver_request *req)
 	if (flock(vstream_fileno(req->fp), LOCK_SH) < 0) {
 		msg_warn("%s: lock queue file %s/%s: %m", req->queue_id,
 		         req->queue_name, req->queue_id);
+		return -1;
+	}
+	if (!still_in_queue(req)) {
+		msg_warn("%s: queue file left %s/ before delivery started; "
+		         "skipping it",
+		         req->queue_id, req->queue_name);
 		return -1;
 	}
 	if (vstream_fseek(req->fp, (off_t) req->data_offset, SEEK_SET) < 0) {
