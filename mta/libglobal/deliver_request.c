@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,20 +216,18 @@ request_parse(const struct attr_list *l, struct deliver_request *req)
 	return c.bad;
 }
 
-/* still_in_queue - does queue_name/queue_id still name our open file? */
+/*
+ * requester_gone - has the qmgr that sent this request closed the
+ * connection? Its requests are then the new qmgr's business.
+ */
 static bool
-still_in_queue(const struct deliver_request *req)
+requester_gone(struct vstream *client)
 {
-	struct vstr *path = vstr_alloc(64);
-	struct stat st_path, st_fd;
-	bool same;
+	struct pollfd pfd = {.fd = vstream_fileno(client),
+	                     .events = POLLIN | POLLRDHUP};
 
-	same = stat(mail_queue_path(path, req->queue_name, req->queue_id),
-	            &st_path) == 0 &&
-	       fstat(vstream_fileno(req->fp), &st_fd) == 0 &&
-	       st_path.st_ino == st_fd.st_ino && st_path.st_dev == st_fd.st_dev;
-	vstr_free(path);
-	return same;
+	return poll(&pfd, 1, 0) > 0 &&
+	       (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 /*
@@ -240,14 +238,15 @@ still_in_queue(const struct deliver_request *req)
  * of delivering the same recipients a second time. The lock goes away
  * with the descriptor, also when the agent dies.
  *
- * The lock comes after the open, so a new qmgr may test the file in the
- * gap. It first moves active/ files back to incoming/, then tests; so once
- * locked, the agent checks that the file is still where the request said:
- * if it moved, the new qmgr owns it (and saw no lock) and the agent must
- * leave it alone.
+ * A qmgr that restarts tests the lock when it takes the file over. A
+ * request of the old qmgr may still wait in our socket, or we may have
+ * opened the file but not locked it yet when the new one tested: so once
+ * locked, the agent checks that the qmgr that asked is still there. If it
+ * is gone, the new qmgr owns the file (it may have seen no lock) and the
+ * agent leaves it alone; if it goes later, the new one sees our lock.
  */
 static int
-request_open(struct deliver_request *req)
+request_open(struct vstream *client, struct deliver_request *req)
 {
 	req->fp = mail_queue_open(req->queue_name, req->queue_id, O_RDWR, 0);
 	if (req->fp == NULL) {
@@ -260,10 +259,10 @@ request_open(struct deliver_request *req)
 		         req->queue_name, req->queue_id);
 		return -1;
 	}
-	if (!still_in_queue(req)) {
-		msg_warn("%s: queue file left %s/ before delivery started; "
-		         "skipping it",
-		         req->queue_id, req->queue_name);
+	if (requester_gone(client)) {
+		msg_warn("%s: queue manager went away before delivery started; "
+		         "leaving the message to the new one",
+		         req->queue_id);
 		return -1;
 	}
 	if (vstream_fseek(req->fp, (off_t) req->data_offset, SEEK_SET) < 0) {
@@ -305,7 +304,7 @@ deliver_request_read(struct vstream *client)
 		return deliver_request_free(req);
 	}
 	attr_list_free(l);
-	if (request_open(req) < 0)
+	if (request_open(client, req) < 0)
 		return deliver_request_free(req);
 	return req;
 }

@@ -219,6 +219,31 @@ test_round_trip(void **state)
 	vstr_free(buf);
 }
 
+/*
+ * test_requester_gone - a request whose qmgr has closed the connection is
+ * not delivered (a restarted qmgr owns the file), with a warning
+ */
+static void
+test_requester_gone(void **state)
+{
+	struct deliver_request *want = sample_request();
+	struct vstream *qmgr, *agent;
+	struct log_capture cap;
+
+	(void) state;
+	pair(&qmgr, &agent);
+	CHECK_LONG("send", deliver_request_send(qmgr, want), 0);
+	vstream_close(qmgr);
+	capture_start(&cap);
+	CHECK_TRUE("request refused", deliver_request_read(agent) == NULL,
+	           "a request of a gone qmgr was accepted");
+	CHECK_TRUE("warning", capture_has(&cap, "queue manager went away"),
+	           vstr_str(cap.text));
+	capture_stop(&cap);
+	vstream_close(agent);
+	deliver_request_free(want);
+}
+
 /* request_text - the wire text of the sample request */
 static char *
 request_text(void)
@@ -530,6 +555,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_round_trip),
+	        cmocka_unit_test(test_requester_gone),
 	        cmocka_unit_test(test_malformed),
 	        cmocka_unit_test(test_too_long),
 	        cmocka_unit_test(test_status_log),
