@@ -22,7 +22,7 @@ OPTFLAGS := -O1 -g
 else
 O ?= build
 SANFLAGS :=
-OPTFLAGS := -O2 -g -D_FORTIFY_SOURCE=3
+OPTFLAGS := -O2 -g -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3
 endif
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla \
@@ -41,6 +41,10 @@ DAEMONDIR := /usr/lib/postfix/sbin
 CONFDIR := /etc/postfix
 MANDIR := /usr/share/man
 SHAREDIR := /usr/share/postfix
+UNITDIR := /lib/systemd/system
+# INSTALL_CONF=no: leave /etc/postfix/main.cf and master.cf alone (the
+# package's postinst writes them; they are not conffiles).
+INSTALL_CONF ?= yes
 
 LIBUTIL_SRC := $(wildcard mta/libutil/*.c)
 LIBGLOBAL_SRC := $(wildcard mta/libglobal/*.c)
@@ -68,7 +72,7 @@ LINKS := $(O)/bin/newaliases
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(O)/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps check check-one run install clean doc update-ref bench \
+.PHONY: all deps check check-one run install clean doc update-ref bench deb \
 	unit-bins format-check
 .DEFAULT_GOAL := all
 
@@ -158,10 +162,24 @@ install: all
 	install -m 0644 doc/man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 mta/conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist
 	install -m 0644 mta/conf/master.cf $(DESTDIR)$(SHAREDIR)/master.cf.dist
-	test -e $(DESTDIR)$(CONFDIR)/main.cf || \
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 0644 $(wildcard systemd/*.service systemd/*.path) \
+		$(DESTDIR)$(UNITDIR)/
+	[ "$(INSTALL_CONF)" = no ] || test -e $(DESTDIR)$(CONFDIR)/main.cf || \
 		install -m 0644 mta/conf/main.cf $(DESTDIR)$(CONFDIR)/main.cf
-	test -e $(DESTDIR)$(CONFDIR)/master.cf || \
+	[ "$(INSTALL_CONF)" = no ] || test -e $(DESTDIR)$(CONFDIR)/master.cf || \
 		install -m 0644 mta/conf/master.cf $(DESTDIR)$(CONFDIR)/master.cf
+
+# The .deb, built from a copy of the working tree in $(O)/deb/src so
+# that dpkg-buildpackage writes its results into $(O)/deb, then lintian.
+deb: deps
+	rm -rf $(O)/deb && mkdir -p $(O)/deb/src
+	tar --exclude-vcs --exclude='./build*' --exclude=./run -cf - . | \
+		tar -C $(O)/deb/src -xf -
+	cd $(O)/deb/src && DEB_BUILD_OPTIONS="nocheck parallel=2" \
+		dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+		{ tail -30 ../build.log; exit 1; }
+	lintian --fail-on error,warning $(O)/deb/*.changes
 
 clean:
 	rm -rf build build-san run

@@ -181,8 +181,10 @@ main(int argc, char **argv)
 	}
 	if (list_ch)
 		return show_list(list_ch);
+	/* As Postfix 2.8 and later: name=value arguments imply -e, also
+	 * with -M, -F and -P ("postconf -F smtp/inet/chroot=n"). */
 	if (!(st.mode & (PC_EDIT | PC_REMOVE | PC_COMMENT | PC_SHOW_DEFS |
-	                 PC_SHOW_NONDEF | PC_MASTER | PC_FIELDS | PC_PARAMS)) &&
+	                 PC_SHOW_NONDEF)) &&
 	    all_assignments(argv + optind))
 		st.mode |= PC_EDIT;
 	check_modes(st.mode);

@@ -8,6 +8,11 @@
  *	void postfix_check_warn(void);
  *	int postfix_set_permissions(void);
  *	int postfix_upgrade_configuration(void);
+ *
+ *	int postfix_chroot(int argc, char **argv);
+ *
+ *	int postfix_sync_jail(void);
+ *	int postfix_sync_cmd(int argc, char **argv);
  * DESCRIPTION
  *	postfix_check_fatal() creates missing queue directories and checks
  *	what would keep the mail system from starting (master.cf, the
@@ -19,10 +24,27 @@
  *	and data directories. postfix_upgrade_configuration() adds the
  *	postlog service to master.cf when it is missing.
  *	All run with the queue directory as the current directory.
+ *
+ *	postfix_chroot() is "postfix chroot [-n] [-S] [-X] [-c]
+ *	on|off|query|check" (argv[0] is "chroot"; options may come before
+ *	or after the verb); it returns the exit status.
+ *
+ *	postfix_sync_jail() refuses a myorigin of debian.org or ubuntu.com
+ *	and, as /etc/default/postfix's SYNC_CHROOT allows, brings the files
+ *	chrooted services need into the queue directory (postfix_sync.c has
+ *	the list); it returns -1 after logging a fatal-level message.
+ *	start, start-fg and check run it after postfix_check_fatal().
+ *	postfix_sync_cmd() is "postfix sync-chroot [all]" (argv[0] is
+ *	"sync-chroot"): the sync of this instance, or with "all" of every
+ *	instance (/etc/postfix and each /etc/postfix-NAME with a main.cf);
+ *	it returns the exit status.
  */
 extern int postfix_check_fatal(void);
 extern void postfix_check_warn(void);
 extern int postfix_set_permissions(void);
 extern int postfix_upgrade_configuration(void);
+extern int postfix_chroot(int, char **);
+extern int postfix_sync_jail(void);
+extern int postfix_sync_cmd(int, char **);
 
 #endif
