@@ -220,6 +220,7 @@ static void
 terminate(int sig)
 {
 	postlog_client_direct();
+	master_notify_stopping();
 	msg_info("terminating on signal %d", sig);
 	master_kill_children(SIGTERM);
 	(void) unlink(PID_FILE);
@@ -240,9 +241,11 @@ sig_event(int event, void *ctx)
 			master_reap_children();
 			break;
 		case SIGHUP:
+			master_notify_reloading();
 			msg_info("reload -- version %s, configuration %s",
 			         var_mail_version, mail_conf_dir());
 			master_config_reload();
+			master_notify_ready();
 			break;
 		default:
 			terminate(c);
@@ -278,6 +281,7 @@ exit_event(int event, void *ctx)
 	(void) event;
 	(void) ctx;
 	postlog_client_direct();
+	master_notify_stopping();
 	msg_info("terminating after the -e exit time");
 	(void) unlink(PID_FILE);
 	exit(0);
@@ -319,6 +323,7 @@ main(int argc, char **argv)
 		(void) !write(wait_fd, "0", 1);
 		close(wait_fd);
 	}
+	master_notify_ready();
 	vstr_free(why);
 	for (;;)
 		event_loop(-1);

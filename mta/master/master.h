@@ -9,8 +9,9 @@
  *	creates and closes their listening endpoints; master_spawn.c forks
  *	children, reaps them, follows their status pipe and throttles
  *	services that fail at start-up; master_wakeup.c sends the periodic
- *	wake-up requests; master_sig.c turns signals into events;
- *	master_conf.c reads the configuration and applies a reload.
+ *	wake-up requests; master_conf.c reads the configuration and
+ *	applies a reload; master_notify.c tells systemd about readiness,
+ *	reloads and the stop (sd_notify, only when NOTIFY_SOCKET is set).
  */
 #include <stdbool.h>
 #include <sys/types.h>
@@ -93,5 +94,10 @@ extern void master_wakeup_used(struct master_serv *);
 extern void master_config_start(void);
 extern void master_config_reload(void);
 extern void master_config_stop(void);
+
+/* master_notify.c */
+extern void master_notify_ready(void);
+extern void master_notify_reloading(void);
+extern void master_notify_stopping(void);
 
 #endif

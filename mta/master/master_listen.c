@@ -1,7 +1,9 @@
 /*
  * master_listen - the listening endpoints of services
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -130,6 +132,27 @@ listen_interface(struct master_serv *s, const char *iface, const char *port)
 	return rc;
 }
 
+/*
+ * numeric_port - a service name ("smtp", "submission") as its TCP port
+ * number from services(5); sock_inet_listen() takes numbers only
+ */
+static int
+numeric_port(struct master_serv *s, struct vstr *port)
+{
+	struct servent *se;
+
+	if (vstr_len(port) > 0 &&
+	    strspn(vstr_str(port), "0123456789") == vstr_len(port))
+		return 0;
+	if ((se = getservbyname(vstr_str(port), "tcp")) == NULL) {
+		vstr_fmt(err_why, "%s: service %s/%s: unknown service: %s/tcp",
+		         s->where, s->name, s->type_name, vstr_str(port));
+		return -1;
+	}
+	vstr_fmt(port, "%d", ntohs((uint16_t) se->s_port));
+	return 0;
+}
+
 /* listen_inet - the inet endpoints of a service */
 static int
 listen_inet(struct master_serv *s)
@@ -139,7 +162,9 @@ listen_inet(struct master_serv *s)
 	int rc = 0;
 
 	split_inet(s->name, host, port);
-	if (vstr_len(host) > 0) {
+	if (numeric_port(s, port) < 0) {
+		rc = -1;
+	} else if (vstr_len(host) > 0) {
 		rc = listen_one(s, vstr_str(host), vstr_str(port),
 		                iface_family(vstr_str(host)));
 	} else {

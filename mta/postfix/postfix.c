@@ -6,6 +6,20 @@
  *	only input it trusts is the configuration and the pid file in the
  *	queue directory, and it checks the pid it reads there against the
  *	process that holds the pid file's lock.
+ * SYSTEMD
+ *	On a host booted with systemd (/run/systemd/system exists), "postfix
+ *	start" outside a unit (INVOCATION_ID unset) does its checks and the
+ *	chroot sync, then hands the start to "systemctl start UNIT", where
+ *	UNIT is postfix.service for /etc/postfix and postfix@NAME.service
+ *	for /etc/postfix-NAME (systemd_unit.h); other directories start
+ *	the classic way, and POSTFIX_NO_SYSTEMD_REDIRECT=1 turns this off.
+ *	-v and -D reach the unit through /run/postfix/UNIT.env, one line
+ *	"POSTFIX_FLAGS=-v -D" that the unit reads (EnvironmentFile=-) and
+ *	passes to "postfix start-fg", which removes the file. Under systemd
+ *	(NOTIFY_SOCKET set) start-fg execs master in its own place, so that
+ *	master is the unit's main process and can report readiness; with
+ *	POSTFIX_UNIT_CHECKED=1 and INVOCATION_ID set it skips the checks
+ *	and the sync, which the unit's ExecStartPre "postfix check" did.
  * DIAGNOSTICS
  *	Messages go to standard error and to the mail log with the ident
  *	"postfix/postfix-script", as Postfix's postfix-script does.
@@ -13,13 +27,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "mail_proto.h"
@@ -27,13 +45,20 @@
 #include "mymalloc.h"
 #include "postfix.h"
 #include "postlog_client.h"
+#include "systemd_unit.h"
 #include "vstr.h"
 
 #define PID_FILE "pid/master.pid"
 #define SCRIPT_IDENT "postfix-script"
+/* The -v/-D hand-over from "postfix start" to the unit's start-fg. */
+#define FLAGS_DIR "/run/postfix"
+#define FLAGS_VAR "POSTFIX_FLAGS"
+#define NO_REDIRECT_VAR "POSTFIX_NO_SYSTEMD_REDIRECT"
+#define CHECKED_VAR "POSTFIX_UNIT_CHECKED"
 
 static const char *stderr_ident = "postfix";
 static const char *config_dir;
+static bool debug_flag; /* -D */
 
 /* stderr_output - "ident: level: text" on standard error */
 static void
@@ -75,51 +100,196 @@ need_running(void)
 	return pid;
 }
 
+/* master_args - "master [-v...] [-D] OPT" for this command's flags */
+static struct argv *
+master_args(const char *opt)
+{
+	struct argv *args = argv_alloc(8);
+
+	argv_add(args, "master");
+	for (int i = 0; i < msg_verbose && i < 4; i++)
+		argv_add(args, "-v");
+	if (debug_flag)
+		argv_add(args, "-D");
+	argv_add(args, opt);
+	return args;
+}
+
 /* run_master - daemon_directory/master with one option; exit status */
 static int
 run_master(const char *opt, bool replace)
 {
 	struct vstr *path =
 	        vstr_fmt(vstr_alloc(100), "%s/master", var_daemon_directory);
-	char *argv[] = {"master", (char *) opt, NULL};
+	struct argv *args = master_args(opt);
 	pid_t pid;
 	int status;
 
 	if (replace) {
-		execv(vstr_str(path), argv);
+		execv(vstr_str(path), args->argv);
 		msg_fatal("exec %s: %m", vstr_str(path));
 	}
 	if ((pid = fork()) < 0)
 		msg_fatal("fork: %m");
 	if (pid == 0) {
-		execv(vstr_str(path), argv);
+		execv(vstr_str(path), args->argv);
 		msg_fatal("exec %s: %m", vstr_str(path));
 	}
 	vstr_free(path);
+	argv_free(args);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			msg_fatal("waitpid: %m");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* flags_path - FLAGS_DIR/UNIT.env; caller frees */
+static char *
+flags_path(const char *unit)
+{
+	return vstr_export(
+	        vstr_fmt(vstr_alloc(64), "%s/%s.env", FLAGS_DIR, unit));
+}
+
+/* write_flags - UNIT.env with -v/-D for the unit, or none */
+static void
+write_flags(const char *unit)
+{
+	char *path = flags_path(unit);
+	struct vstr *tmp = vstr_fmt(vstr_alloc(64), "%s.tmp", path);
+	struct vstr *line = vstr_fmt(vstr_alloc(64), "%s=", FLAGS_VAR);
+	int fd;
+
+	for (int i = 0; i < msg_verbose && i < 4; i++)
+		vstr_cat(line, i ? " -v" : "-v");
+	if (debug_flag)
+		vstr_cat(line, msg_verbose ? " -D" : "-D");
+	vstr_addch(line, '\n');
+	if (msg_verbose == 0 && !debug_flag) {
+		/* A leftover of a start that failed must not be reused. */
+		if (unlink(path) < 0 && errno != ENOENT)
+			msg_fatal("remove %s: %m", path);
+		goto out;
+	}
+	if (mkdir(FLAGS_DIR, 0755) < 0 && errno != EEXIST)
+		msg_fatal("mkdir %s: %m", FLAGS_DIR);
+	fd = open(vstr_str(tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	          0644);
+	if (fd < 0 ||
+	    write(fd, vstr_str(line), vstr_len(line)) !=
+	            (ssize_t) vstr_len(line) ||
+	    close(fd) < 0 || rename(vstr_str(tmp), path) < 0)
+		msg_fatal("write %s: %m", path);
+out:
+	xfree(path);
+	vstr_free(tmp);
+	vstr_free(line);
+}
+
+/* remove_flags - start-fg consumed the flags of its unit */
+static void
+remove_flags(void)
+{
+	struct vstr *unit = vstr_alloc(64);
+	char *path;
+
+	if (systemd_unit_for_config(unit, mail_conf_dir())) {
+		path = flags_path(vstr_str(unit));
+		if (unlink(path) < 0 && errno != ENOENT)
+			msg_warn("remove %s: %m", path);
+		xfree(path);
+	}
+	vstr_free(unit);
+}
+
+/* redirect_unit - the unit "postfix start" hands over to, or NULL */
+static char *
+redirect_unit(void)
+{
+	const char *env = getenv("INVOCATION_ID");
+	const char *off = getenv(NO_REDIRECT_VAR);
+	struct vstr *unit = vstr_alloc(64);
+
+	if ((off && *off && strcmp(off, "0") != 0) || (env && *env) ||
+	    sd_booted() <= 0 ||
+	    !systemd_unit_for_config(unit, mail_conf_dir())) {
+		vstr_free(unit);
+		return NULL;
+	}
+	return vstr_export(unit);
+}
+
+/* systemd_start - "systemctl start UNIT"; exit status 0, or fatal */
+static int
+systemd_start(const char *unit)
+{
+	char *argv[] = {"systemctl", "start", (char *) unit, NULL};
+	pid_t pid;
+	int status;
+
+	msg_info("redirecting the Postfix mail system startup to systemd %s",
+	         unit);
+	write_flags(unit);
+	if ((pid = fork()) < 0)
+		msg_fatal("fork: %m");
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		msg_fatal("exec %s: %m", argv[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			msg_fatal("waitpid: %m");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		msg_fatal("mail system startup through systemd failed");
+	return 0;
+}
+
+/*
+ * checked_by_unit - start-fg in our units: their ExecStartPre ran
+ * "postfix check" with full privileges; the sandboxed ExecStart could
+ * not redo it (no CAP_FOWNER for the modes of postfix-owned queue
+ * directories). Other units, without that setting, get the checks.
+ */
+static bool
+checked_by_unit(void)
+{
+	const char *inv = getenv("INVOCATION_ID");
+	const char *checked = getenv(CHECKED_VAR);
+
+	return inv && *inv && checked && strcmp(checked, "1") == 0;
+}
+
 /* do_start - start and start-fg */
 static int
 do_start(bool foreground)
 {
+	char *unit;
+
 	if (master_pid() != 0)
 		msg_fatal("the Postfix mail system is already running");
-	if (postfix_check_fatal() < 0)
-		msg_fatal("Postfix integrity check failed!");
-	postfix_check_warn();
+	if (!(foreground && checked_by_unit())) {
+		if (postfix_check_fatal() < 0 || postfix_sync_jail() < 0)
+			msg_fatal("Postfix integrity check failed!");
+		postfix_check_warn();
+	}
+	if (!foreground && (unit = redirect_unit()) != NULL)
+		return systemd_start(unit);
 	msg_info("starting the Postfix mail system");
 	if (!foreground) {
 		if (run_master("-w", false) != 0)
 			msg_fatal("mail system startup failed");
 		return 0;
 	}
-	/* As PID 1 become master; else keep master out of our group. */
+	/*
+	 * As PID 1, or as a systemd unit's main process (Type=notify wants
+	 * the notifications from that PID), become master; else keep
+	 * master out of our process group.
+	 */
+	remove_flags();
 	if (getpid() == 1)
 		return run_master("-i", true);
+	if (getenv("NOTIFY_SOCKET") != NULL)
+		return run_master("-s", true);
 	return run_master("-s", false);
 }
 
@@ -205,7 +375,7 @@ do_flush(void)
 static int
 do_check(void)
 {
-	if (postfix_check_fatal() < 0)
+	if (postfix_check_fatal() < 0 || postfix_sync_jail() < 0)
 		return 1;
 	postfix_check_warn();
 	return 0;
@@ -237,6 +407,15 @@ do_start_fg(void)
 {
 	return do_start(true);
 }
+
+/* Commands that take arguments of their own after the verb. */
+static const struct arg_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} arg_commands[] = {
+        {"chroot", postfix_chroot},
+        {"sync-chroot", postfix_sync_cmd},
+};
 
 static const struct command {
 	const char *name;
@@ -290,12 +469,14 @@ main(int argc, char **argv)
 	int ch;
 
 	msg_output_add(stderr_output, NULL);
-	while ((ch = getopt(argc, argv, "c:Dv")) > 0) {
+	/* '+': options end at the verb; the verb may have its own. */
+	while ((ch = getopt(argc, argv, "+c:Dv")) > 0) {
 		switch (ch) {
 		case 'c':
 			config_dir = optarg;
 			break;
 		case 'D':
+			debug_flag = true;
 			break;
 		case 'v':
 			msg_verbose++;
@@ -305,10 +486,19 @@ main(int argc, char **argv)
 			        "usage: postfix [-c config_dir] [-Dv] command");
 		}
 	}
-	if (optind != argc - 1)
+	if (optind >= argc)
 		msg_fatal("usage: postfix [-c config_dir] [-Dv] command");
 	if (getuid() != 0)
 		msg_fatal("the postfix command is reserved for the superuser");
+	for (size_t i = 0; i < sizeof(arg_commands) / sizeof(arg_commands[0]);
+	     i++) {
+		if (strcmp(argv[optind], arg_commands[i].name) == 0) {
+			setup();
+			return arg_commands[i].fn(argc - optind, argv + optind);
+		}
+	}
+	if (optind != argc - 1)
+		msg_fatal("usage: postfix [-c config_dir] [-Dv] command");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			setup();
