@@ -184,4 +184,4 @@ deb: deps
 clean:
 	rm -rf build build-san run
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -path $(O)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

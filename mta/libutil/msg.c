@@ -90,6 +90,13 @@ msg_stderr_init(const char *progname)
 	msg_output_add(stderr_output, NULL);
 }
 
+/* msg_stderr_off - stop sending diagnostics to standard error */
+void
+msg_stderr_off(void)
+{
+	msg_output_remove(stderr_output, NULL);
+}
+
 /* msg_cleanup - set the hook that msg_fatal runs before exit */
 void
 msg_cleanup(void (*fn)(void))

@@ -15,6 +15,7 @@
  *	void msg_output_add(msg_output_fn fn, void *ctx);
  *	void msg_output_remove(msg_output_fn fn, void *ctx);
  *	void msg_stderr_init(const char *progname);
+ *	void msg_stderr_off(void);
  *	void msg_cleanup(void (*fn)(void));
  *	extern int msg_verbose;
  * DESCRIPTION
@@ -30,7 +31,8 @@
  *	"fatal: " or "panic: ".
  *
  *	Output goes to every registered output: msg_stderr_init() adds
- *	standard error with a "progname: " prefix; msg_syslog_init() and
+ *	standard error with a "progname: " prefix (msg_stderr_off() removes
+ *	it); msg_syslog_init() and
  *	msg_logfile_init() (msg_syslog.h) add syslog and maillog_file.
  *	Tests add a capture output with msg_output_add().
  */
@@ -59,6 +61,7 @@ extern void msg_vprintf(int, const char *, va_list)
 extern void msg_output_add(msg_output_fn, void *);
 extern void msg_output_remove(msg_output_fn, void *);
 extern void msg_stderr_init(const char *);
+extern void msg_stderr_off(void);
 extern void msg_cleanup(void (*)(void));
 extern const char *msg_level_prefix(int);
 

@@ -310,6 +310,10 @@ main(int argc, char **argv)
 	pid_lock();
 	if (postlog_client_init("master", "public/postlog", true, why) < 0)
 		msg_fatal("%s", vstr_str(why));
+	/* In a systemd unit, standard error is the journal, which gets the
+	 * syslog lines already: do not log everything twice. */
+	if (getenv("INVOCATION_ID") && !isatty(2) && *var_maillog_file == 0)
+		msg_stderr_off();
 	umask(022);
 	master_verbose_children = msg_verbose;
 	sig_setup();

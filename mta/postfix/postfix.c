@@ -433,9 +433,44 @@ static const struct command {
         {"upgrade-configuration", do_upgrade},
 };
 
+/* Verbs that create what is missing (as "post-install create-missing"). */
+static const char *const creating_verbs[] = {
+        "start",           "start-fg",    "check",
+        "set-permissions", "sync-chroot", "upgrade-configuration",
+};
+
+/* make_queue_dir - the queue directory and its parents, root-owned 0755 */
+static void
+make_queue_dir(const char *path)
+{
+	struct vstr *part = vstr_alloc(100);
+
+	for (const char *cp = path; *cp; cp++) {
+		if (*cp != '/' || cp == path)
+			continue;
+		vstr_mem(part, path, (size_t) (cp - path));
+		if (mkdir(vstr_str(part), 0755) < 0 && errno != EEXIST)
+			msg_fatal("mkdir %s: %m", vstr_str(part));
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		msg_fatal("mkdir %s: %m", path);
+	vstr_free(part);
+}
+
+/* creates - does VERB create what is missing? */
+static bool
+creates(const char *verb)
+{
+	for (size_t i = 0;
+	     i < sizeof(creating_verbs) / sizeof(creating_verbs[0]); i++)
+		if (strcmp(verb, creating_verbs[i]) == 0)
+			return true;
+	return false;
+}
+
 /* setup - configuration, the queue directory, logging */
 static void
-setup(void)
+setup(const char *verb)
 {
 	struct vstr *why = vstr_alloc(100);
 	struct vstr *sock = vstr_alloc(100);
@@ -447,6 +482,11 @@ setup(void)
 		msg_fatal("%s", vstr_str(why));
 	if (setenv("MAIL_CONFIG", dir, 1) < 0)
 		msg_fatal("setenv: %m");
+	if (chdir(var_queue_directory) < 0 && errno == ENOENT &&
+	    creates(verb)) {
+		make_queue_dir(var_queue_directory);
+		msg_info("created the queue directory %s", var_queue_directory);
+	}
 	if (chdir(var_queue_directory) < 0)
 		msg_fatal("chdir %s: %m", var_queue_directory);
 	vstr_fmt(sock, "%s/public/%s", var_queue_directory,
@@ -458,6 +498,10 @@ setup(void)
 	/* Root and short-lived: append directly, so that "stopping" is
 	 * not lost with the postlogd that master is about to stop. */
 	postlog_client_direct();
+	/* In a systemd unit standard error is the journal, which gets the
+	 * syslog lines already. */
+	if (getenv("INVOCATION_ID") && !isatty(2) && *var_maillog_file == 0)
+		msg_output_remove(stderr_output, NULL);
 	vstr_free(why);
 	vstr_free(sock);
 }
@@ -493,7 +537,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(arg_commands) / sizeof(arg_commands[0]);
 	     i++) {
 		if (strcmp(argv[optind], arg_commands[i].name) == 0) {
-			setup();
+			setup(argv[optind]);
 			return arg_commands[i].fn(argc - optind, argv + optind);
 		}
 	}
@@ -501,7 +545,7 @@ main(int argc, char **argv)
 		msg_fatal("usage: postfix [-c config_dir] [-Dv] command");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
-			setup();
+			setup(argv[optind]);
 			return commands[i].fn();
 		}
 	}
