@@ -1,5 +1,6 @@
 #ifndef POSTFIX_H
 #define POSTFIX_H
+#include <stdbool.h>
 /*
  * NAME
  *	postfix - internal interfaces of the postfix(1) command
@@ -10,6 +11,7 @@
  *	int postfix_upgrade_configuration(void);
  *
  *	int postfix_chroot(int argc, char **argv);
+ *	bool postfix_full_jail_entry(const struct master_ent *ent);
  *
  *	int postfix_sync_jail(void);
  *	int postfix_sync_cmd(int argc, char **argv);
@@ -28,6 +30,10 @@
  *	postfix_chroot() is "postfix chroot [-n] [-S] [-X] [-c]
  *	on|off|query|check" (argv[0] is "chroot"; options may come before
  *	or after the verb); it returns the exit status.
+ *	postfix_full_jail_entry() tells whether a master.cf entry runs a
+ *	complex (smtp, lmtp, smtpd) or custom command chrooted, by the same
+ *	service classes and chroot column rules as postfix chroot: such a
+ *	jail needs the NSS modules and CA directories.
  *
  *	postfix_sync_jail() refuses a myorigin of debian.org or ubuntu.com
  *	and, as /etc/default/postfix's SYNC_CHROOT allows, brings the files
@@ -43,7 +49,10 @@ extern int postfix_check_fatal(void);
 extern void postfix_check_warn(void);
 extern int postfix_set_permissions(void);
 extern int postfix_upgrade_configuration(void);
+struct master_ent;
+
 extern int postfix_chroot(int, char **);
+extern bool postfix_full_jail_entry(const struct master_ent *);
 extern int postfix_sync_jail(void);
 extern int postfix_sync_cmd(int, char **);
 

@@ -129,6 +129,17 @@ chroot_on(const char *value)
 	return strcmp(value, "-") == 0 && dash_means_on();
 }
 
+/* postfix_full_jail_entry - a chrooted complex or custom service? */
+bool
+postfix_full_jail_entry(const struct master_ent *e)
+{
+	enum svc_class cls =
+	        service_class(e->args->argc > 0 ? e->args->argv[0] : "");
+
+	return chroot_on(e->field[MF_CHROOT]) &&
+	       (cls == SVC_COMPLEX || cls == SVC_CUSTOM);
+}
+
 /* ent_command - the command of an entry */
 static const char *
 ent_command(const struct master_ent *e)

@@ -85,18 +85,6 @@ static const char *const etc_files[] = {
 /* NSS modules built into glibc, never copied. */
 static const char *const nss_builtin[] = {"compat", "dns", "files", "hesiod"};
 
-/* Commands that never run chrooted, or are simple enough for any jail. */
-static const char *const never_cmds[] = {"local",    "pipe",  "postlogd",
-                                         "proxymap", "spawn", "virtual"};
-static const char *const simple_cmds[] = {
-        "anvil",    "bounce",          "cleanup",
-        "discard",  "dnsblog",         "error",
-        "flush",    "pickup",          "postscreen",
-        "scache",   "showq",           "tlsmgr",
-        "tlsproxy", "trivial-rewrite", "verify",
-        "nqmgr",    "oqmgr",           "qmgr",
-        "qmqpd"};
-
 /* What /etc/default/postfix says. */
 struct sync_conf {
 	bool enabled;
@@ -250,19 +238,6 @@ defaults_read(struct sync_conf *conf)
 	vstr_free(why);
 }
 
-/* compat_major - the major number of compatibility_level */
-static int
-compat_major(void)
-{
-	int major = 0;
-
-	for (const char *p = var_compatibility_level;
-	     isdigit((unsigned char) *p); p++)
-		if (major < 1000)
-			major = major * 10 + (*p - '0');
-	return major;
-}
-
 /* need_full_chroot - is a complex or custom service chrooted? -1: error */
 static int
 need_full_chroot(bool *full)
@@ -271,24 +246,12 @@ need_full_chroot(bool *full)
 	        vstr_fmt(vstr_alloc(100), "%s/master.cf", mail_conf_dir());
 	struct vstr *why = vstr_alloc(100);
 	struct master_cf *mc = master_cf_read(vstr_str(path), why);
-	const char *on = compat_major() >= 3 ? "yY" : "yY-";
-
 	*full = false;
 	if (mc == NULL)
 		sync_fatal("%s", vstr_str(why));
 	for (size_t i = 0; mc != NULL && i < mc->count; i++) {
-		const struct master_ent *ent = &mc->ents[i];
-		const char *col = ent->field[MF_CHROOT];
-		const char *cmd = ent->args->argc ? ent->args->argv[0] : "";
-
-		if (col[0] == 0 || col[1] != 0 || strchr(on, col[0]) == NULL)
-			continue;
-		if (in_table(cmd, never_cmds,
-		             sizeof(never_cmds) / sizeof(*never_cmds)) ||
-		    in_table(cmd, simple_cmds,
-		             sizeof(simple_cmds) / sizeof(*simple_cmds)))
-			continue;
-		*full = true;
+		if (postfix_full_jail_entry(&mc->ents[i]))
+			*full = true;
 	}
 	vstr_free(path);
 	vstr_free(why);
