@@ -115,6 +115,34 @@ master_args(const char *opt)
 	return args;
 }
 
+/* postfix_run - run PATH (searched in PATH without a '/') and wait */
+int
+postfix_run(const char *path, char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		msg_error("fork: %m");
+		return -1;
+	}
+	if (pid == 0) {
+		if (strchr(path, '/'))
+			execv(path, argv);
+		else
+			execvp(path, argv);
+		msg_error("exec %s: %m", path);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			msg_error("waitpid: %m");
+			return -1;
+		}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /* run_master - daemon_directory/master with one option; exit status */
 static int
 run_master(const char *opt, bool replace)
@@ -122,25 +150,17 @@ run_master(const char *opt, bool replace)
 	struct vstr *path =
 	        vstr_fmt(vstr_alloc(100), "%s/master", var_daemon_directory);
 	struct argv *args = master_args(opt);
-	pid_t pid;
-	int status;
+	int rc;
 
 	if (replace) {
 		execv(vstr_str(path), args->argv);
 		msg_fatal("exec %s: %m", vstr_str(path));
 	}
-	if ((pid = fork()) < 0)
-		msg_fatal("fork: %m");
-	if (pid == 0) {
-		execv(vstr_str(path), args->argv);
-		msg_fatal("exec %s: %m", vstr_str(path));
-	}
+	if ((rc = postfix_run(vstr_str(path), args->argv)) < 0)
+		msg_fatal("cannot run %s", vstr_str(path));
 	vstr_free(path);
 	argv_free(args);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			msg_fatal("waitpid: %m");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	return rc;
 }
 
 /* flags_path - FLAGS_DIR/UNIT.env; caller frees */
@@ -224,22 +244,11 @@ static int
 systemd_start(const char *unit)
 {
 	char *argv[] = {"systemctl", "start", (char *) unit, NULL};
-	pid_t pid;
-	int status;
 
 	msg_info("redirecting the Postfix mail system startup to systemd %s",
 	         unit);
 	write_flags(unit);
-	if ((pid = fork()) < 0)
-		msg_fatal("fork: %m");
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		msg_fatal("exec %s: %m", argv[0]);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			msg_fatal("waitpid: %m");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (postfix_run(argv[0], argv) != 0)
 		msg_fatal("mail system startup through systemd failed");
 	return 0;
 }

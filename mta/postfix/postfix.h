@@ -10,6 +10,8 @@
  *	int postfix_set_permissions(void);
  *	int postfix_upgrade_configuration(void);
  *
+ *	int postfix_run(const char *path, char *const argv[]);
+ *
  *	int postfix_chroot(int argc, char **argv);
  *	bool postfix_full_jail_entry(const struct master_ent *ent);
  *
@@ -26,6 +28,11 @@
  *	and data directories. postfix_upgrade_configuration() adds the
  *	postlog service to master.cf when it is missing.
  *	All run with the queue directory as the current directory.
+ *
+ *	postfix_run() runs a program (looked up in $PATH when path has no
+ *	'/') with argv, without a shell, and waits: its exit status, 128 +
+ *	the signal number when it was killed, or -1 (logged) when it could
+ *	not be started or waited for; 127 when it could not be executed.
  *
  *	postfix_chroot() is "postfix chroot [-n] [-S] [-X] [-c]
  *	on|off|query|check" (argv[0] is "chroot"; options may come before
@@ -51,6 +58,7 @@ extern int postfix_set_permissions(void);
 extern int postfix_upgrade_configuration(void);
 struct master_ent;
 
+extern int postfix_run(const char *, char *const[]);
 extern int postfix_chroot(int, char **);
 extern bool postfix_full_jail_entry(const struct master_ent *);
 extern int postfix_sync_jail(void);

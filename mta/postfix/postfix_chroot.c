@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "argv.h"
@@ -213,27 +212,12 @@ postconf_argv(const struct argv *edits)
 static int
 run_command(const struct argv *cmd)
 {
-	pid_t pid;
-	int status;
+	int rc = postfix_run(cmd->argv[0], cmd->argv);
 
-	fflush(stdout);
-	if ((pid = fork()) < 0) {
-		msg_error("fork: %m");
-		return -1;
-	}
-	if (pid == 0) {
-		execv(cmd->argv[0], cmd->argv);
-		msg_error("exec %s: %m", cmd->argv[0]);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			msg_error("waitpid: %m");
-			return -1;
-		}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (rc == 0)
 		return 0;
-	msg_error("%s failed", cmd->argv[0]);
+	if (rc > 0)
+		msg_error("%s failed", cmd->argv[0]);
 	return -1;
 }
 
