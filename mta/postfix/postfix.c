@@ -281,8 +281,12 @@ do_start(bool foreground)
 			msg_fatal("Postfix integrity check failed!");
 		postfix_check_warn();
 	}
-	if (!foreground && (unit = redirect_unit()) != NULL)
-		return systemd_start(unit);
+	if (!foreground && (unit = redirect_unit()) != NULL) {
+		int rc = systemd_start(unit);
+
+		xfree(unit);
+		return rc;
+	}
 	msg_info("starting the Postfix mail system");
 	if (!foreground) {
 		if (run_master("-w", false) != 0)

@@ -438,14 +438,15 @@ nss_dir(void)
 {
 	struct vstr *dir = vstr_alloc(100);
 	const char *ma;
+	char *result = NULL;
 
 	(void) dl_iterate_phdr(libc_dir, dir);
 	ma = strrchr(vstr_str(dir), '/');
-	if (ma == NULL || strchr(ma, '-') == NULL) {
-		vstr_free(dir);
-		return NULL;
-	}
-	return vstr_export(vstr_fmt(vstr_alloc(100), "/usr/lib%s", ma));
+	if (ma != NULL && strchr(ma, '-') != NULL)
+		result = vstr_export(
+		        vstr_fmt(vstr_alloc(100), "/usr/lib%s", ma));
+	vstr_free(dir);
+	return result;
 }
 
 /* nss_list - add DIR/libnss_X.so.2 for each such module in scan_dir */
