@@ -16,6 +16,7 @@ import time
 import unittest
 
 import harness
+import maildrop
 
 SIZE_LEN = 6 * 15 + 5
 
@@ -24,17 +25,7 @@ def record(rtype, data=b""):
     """One record: type byte, base-128 length, data."""
     if isinstance(data, str):
         data = data.encode()
-    out = bytearray(rtype.encode())
-    n = len(data)
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            break
-    return bytes(out) + data
+    return rtype.encode() + maildrop.length(len(data)) + data
 
 
 def queue_file(sender, rcpts, arrival=None, body="hello\n", done=()):
