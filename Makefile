@@ -65,7 +65,7 @@ LIBS := $(LIBMASTER) $(LIBGLOBAL) $(LIBUTIL)
 PROGS := $(patsubst %,$(O)/bin/%,$(PROG_NAMES))
 # Commands users run go to /usr/sbin; every other program is a daemon
 # that master starts from daemon_directory (/usr/lib/postfix/sbin).
-COMMAND_NAMES := postconf postmap postalias postfix postsuper postdrop
+COMMAND_NAMES := postconf postmap postalias postfix postsuper postdrop postcat
 DAEMON_NAMES := $(filter-out $(COMMAND_NAMES),$(PROG_NAMES))
 # Programs that are another program under a second name.
 LINKS := $(O)/bin/newaliases
