@@ -9,7 +9,6 @@
  *	int rec_fprintf(struct vstream *fp, int type, const char *fmt, ...);
  *	int rec_get(struct vstream *fp, struct vstr *buf, size_t limit);
  *	int rec_put_type(int fd, int type, off_t offset);
- *	const char *rec_type_name(int type);
  * DESCRIPTION
  *	A queue file, and the stream from smtpd or pickup to cleanup, is a
  *	sequence of records: one type byte, the data length as a base-128
@@ -81,6 +80,5 @@ extern int rec_fprintf(struct vstream *, int, const char *, ...)
         __attribute__((format(printf, 3, 4)));
 extern int rec_get(struct vstream *, struct vstr *, size_t);
 extern int rec_put_type(int, int, off_t);
-extern const char *rec_type_name(int);
 
 #endif
