@@ -40,6 +40,10 @@ postlog_format(struct vstr *line, const char *host, const char *ident, long pid,
 	vstr_fmt(line, "%s %s %s[%ld]: %s", stamp, host, ident, pid, text);
 }
 
+/* How long a burst of lines may wait for room in postlogd's queue,
+ * rather than lose a line. */
+#define POSTLOG_WAIT_MS 500
+
 /* postlog_output - the msg output: datagram, else the file */
 static void
 postlog_output(int level, const char *text, void *ctx)
@@ -53,7 +57,7 @@ postlog_output(int level, const char *text, void *ctx)
 	vstr_free(full);
 	if (!(pl->direct && pl->fallback_fd >= 0) &&
 	    sock_unix_dgram_send(pl->path, vstr_str(pl->line),
-	                         vstr_len(pl->line)) == 0)
+	                         vstr_len(pl->line), POSTLOG_WAIT_MS) == 0)
 		return;
 	if (pl->fallback && pl->fallback_fd >= 0) {
 		vstr_addch(pl->line, '\n');

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sock.h"
@@ -255,22 +256,47 @@ sock_inet_connect(const char *host, const char *port, int timeout,
 	return fd;
 }
 
-/* sock_unix_dgram_send - one datagram, no waiting */
+/* now_ms - a monotonic clock in milliseconds */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* sock_unix_dgram_send - one datagram, waiting up to timeout ms for room */
 int
-sock_unix_dgram_send(const char *path, const void *buf, size_t len)
+sock_unix_dgram_send(const char *path, const void *buf, size_t len, int timeout)
 {
 	struct sockaddr_un sun;
-	int fd, ret;
+	struct pollfd pfd = {.events = POLLOUT};
+	long long deadline = now_ms() + timeout;
+	int ret = -1;
 
 	if (unix_addr(&sun, path, NULL) < 0)
 		return -1;
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+	if ((pfd.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -1;
-	ret = sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
-	             (struct sockaddr *) &sun, sizeof(sun)) < 0
-	              ? -1
-	              : 0;
-	(void) close(fd);
+	/* Connected, so that poll() reports room in the receiver's queue. */
+	if (connect(pfd.fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
+		goto out;
+	for (;;) {
+		long long left;
+
+		if (send(pfd.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
+			ret = 0;
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || (left = deadline - now_ms()) <= 0 ||
+		    poll(&pfd, 1, (int) left) <= 0)
+			break;
+	}
+out:
+	(void) close(pfd.fd);
 	return ret;
 }
 

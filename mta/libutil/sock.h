@@ -12,11 +12,11 @@
  *struct vstr *why); int sock_unix_connect(const char *path, int timeout, struct
  *vstr *why); int sock_inet_connect(const char *host, const char *port, int
  *timeout, struct vstr *why); int sock_unix_dgram_send(const char *path, const
- *void *buf, size_t len); int sock_fifo_trigger(const char *path, const void
- **buf, size_t len, int timeout); int sock_unix_trigger(const char *path, const
- *void *buf, size_t len, int timeout); int sock_accept(int listen_fd); int
- *sock_send_fd(int sock, int fd); int sock_recv_fd(int sock); void
- *sock_nonblock(int fd, bool on); void sock_cloexec(int fd, bool on); int
+ *void *buf, size_t len, int timeout); int sock_fifo_trigger(const char *path,
+ *const void *buf, size_t len, int timeout); int sock_unix_trigger(const char
+ **path, const void *buf, size_t len, int timeout); int sock_accept(int
+ *listen_fd); int sock_send_fd(int sock, int fd); int sock_recv_fd(int sock);
+ *void sock_nonblock(int fd, bool on); void sock_cloexec(int fd, bool on); int
  *sock_peer(int fd, struct vstr *addr, struct vstr *port); int sock_local(int
  *fd, struct vstr *addr, struct vstr *port); DESCRIPTION The listen functions
  *remove a stale UNIX socket or FIFO first, create the endpoint with the given
@@ -31,7 +31,9 @@
  *	sock_fifo_trigger() and sock_unix_trigger() deliver a short wake-up
  *	message to a FIFO or stream socket service without blocking longer
  *	than timeout; the unix form writes, then closes.
- *	sock_unix_dgram_send() sends one datagram without waiting.
+ *	sock_unix_dgram_send() sends one datagram; while the receiver's
+ *	queue is full it waits for room, up to timeout milliseconds in all
+ *	(0: never waits).
  *
  *	sock_accept() accepts one connection, retrying on EINTR, and
  *	returns -1 with errno set when none is pending (EAGAIN) or on error.
@@ -56,7 +58,7 @@ extern int sock_inet_listen(const char *, const char *, int, int,
                             struct vstr *);
 extern int sock_unix_connect(const char *, int, struct vstr *);
 extern int sock_inet_connect(const char *, const char *, int, struct vstr *);
-extern int sock_unix_dgram_send(const char *, const void *, size_t);
+extern int sock_unix_dgram_send(const char *, const void *, size_t, int);
 extern int sock_fifo_trigger(const char *, const void *, size_t, int);
 extern int sock_unix_trigger(const char *, const void *, size_t, int);
 extern int sock_accept(int);

@@ -31,8 +31,8 @@ wakeup_event(int event, void *ctx)
 			                       WAKEUP_TIMEOUT);
 			break;
 		case SERV_TYPE_DGRAM:
-			rc = sock_unix_dgram_send(s->endpoint, req,
-			                          sizeof(req));
+			rc = sock_unix_dgram_send(s->endpoint, req, sizeof(req),
+			                          0);
 			break;
 		case SERV_TYPE_INET:
 			break;
