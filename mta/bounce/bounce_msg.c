@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bounce_service.h"
+#include "mail_proto.h"
 #include "mail_queue.h"
 #include "msg.h"
 #include "rec.h"
@@ -25,6 +26,12 @@ envelope_record(struct bounce_msg *m, int type, const char *text)
 		n = strtol(text, &end, 10);
 		if (end != text && n >= 0)
 			m->size = n;
+	} else if (type == REC_TYPE_ATTR &&
+	           strncmp(text, MAIL_ATTR_TRACE_FLAGS "=",
+	                   sizeof(MAIL_ATTR_TRACE_FLAGS)) == 0) {
+		n = strtol(text + sizeof(MAIL_ATTR_TRACE_FLAGS), &end, 10);
+		if (*end == 0 && n >= 0)
+			m->tflags = (int) n;
 	} else if (type == REC_TYPE_TIME) {
 		n = strtol(text, &end, 10);
 		if (end != text && n > 0) {
@@ -44,6 +51,7 @@ bounce_msg_open(struct bounce_msg *m, struct vstr *why)
 
 	m->fp = NULL;
 	m->size = 0;
+	m->tflags = 0;
 	m->content = 0;
 	m->arrival.tv_sec = 0;
 	m->arrival.tv_usec = 0;

@@ -226,15 +226,16 @@ bounce_notify(enum bounce_kind kind, const char *dir, struct bounce_msg *m,
 	rep.size_limit = var_bounce_size_limit;
 	rep.expired = kind == BOUNCE_KIND_FAILURE &&
 	              strcmp(dir, MAIL_QUEUE_DEFER) == 0;
-	if (kind == BOUNCE_KIND_SUCCESS) {
-		for (size_t i = 0; i < log.count; i++)
-			if (strcmp(log.rcpt[i].action, "deliverable") == 0 ||
-			    strcmp(log.rcpt[i].action, "undeliverable") == 0)
-				rep.kind = BOUNCE_KIND_VERIFY;
-	}
 	if (log.count > 0 && bounce_msg_open(m, why) < 0)
 		msg_warn("%s: %s; report without the original message",
 		         m->queue_id, vstr_str(why));
+	/* sendmail -v and -bv ask for a report of every recipient. */
+	if (kind == BOUNCE_KIND_SUCCESS && m->tflags != 0)
+		rep.kind = BOUNCE_KIND_VERIFY;
+	for (size_t i = 0; kind == BOUNCE_KIND_SUCCESS && i < log.count; i++)
+		if (strcmp(log.rcpt[i].action, "deliverable") == 0 ||
+		    strcmp(log.rcpt[i].action, "undeliverable") == 0)
+			rep.kind = BOUNCE_KIND_VERIFY;
 	vstr_fmt(dbl, "%s@%s", var_double_bounce_sender, var_myhostname);
 	if (log.count == 0) {
 		ret = 0;

@@ -96,7 +96,7 @@ request_msg(const struct attr_list *req, struct bounce_msg *m)
 static int
 do_flush(const char *dir, const struct attr_list *req)
 {
-	struct bounce_msg m;
+	struct bounce_msg m = {0};
 	enum bounce_kind kind = strcmp(dir, MAIL_QUEUE_TRACE) == 0
 	                                ? BOUNCE_KIND_SUCCESS
 	                                : BOUNCE_KIND_FAILURE;
@@ -110,7 +110,7 @@ do_flush(const char *dir, const struct attr_list *req)
 static int
 do_warn(const char *dir, const struct attr_list *req)
 {
-	struct bounce_msg m;
+	struct bounce_msg m = {0};
 
 	if (strcmp(dir, MAIL_QUEUE_DEFER) != 0) {
 		msg_warn("warn request on the %s service", dir);

@@ -110,6 +110,7 @@ struct bounce_msg {
 	int dsn_ret;
 	struct timeval arrival; /* from REC_TYPE_TIME; 0 if unknown */
 	long size;              /* content size from REC_TYPE_SIZE */
+	int tflags;             /* trace_flags attribute (sendmail -v, -bv) */
 	struct vstream *fp;     /* queue file, NULL when unreadable */
 	off_t content;          /* offset just after REC_TYPE_MESG */
 };

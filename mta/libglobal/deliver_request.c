@@ -28,8 +28,6 @@
 /* Most recipients in one request. */
 #define DELIVER_RCPT_LIMIT 1000000
 
-#define DEL_REQ_FLAG_ALL                                                       \
-	(DEL_REQ_FLAG_VERIFY | DEL_REQ_FLAG_EXPAND | DEL_REQ_FLAG_RECORD)
 #define DSN_NOTIFY_ALL                                                         \
 	(DSN_NOTIFY_NEVER | DSN_NOTIFY_SUCCESS | DSN_NOTIFY_FAILURE |          \
 	 DSN_NOTIFY_DELAY)
@@ -144,7 +142,7 @@ next_time(struct cursor *c, const char *name, struct timeval *tv)
 static void
 parse_envelope(struct cursor *c, struct deliver_request *req)
 {
-	req->flags = (int) next_long(c, MAIL_ATTR_FLAGS, 0, DEL_REQ_FLAG_ALL);
+	req->flags = (int) next_long(c, MAIL_ATTR_FLAGS, 0, DEL_REQ_FLAG_TRACE_MASK);
 	req->queue_name = next_dup(c, MAIL_ATTR_QUEUE);
 	req->queue_id = next_dup(c, MAIL_ATTR_QUEUEID);
 	req->data_offset = next_long(c, MAIL_ATTR_OFFSET, 1, LONG_MAX);

@@ -61,6 +61,12 @@
 #define DEL_REQ_FLAG_VERIFY (1 << 0) /* address probe: do not deliver */
 #define DEL_REQ_FLAG_EXPAND (1 << 1) /* sendmail -bv: report, no delivery */
 #define DEL_REQ_FLAG_RECORD (1 << 2) /* trace every recipient (-v) */
+/* The flags a message may carry in its trace_flags attribute. */
+#define DEL_REQ_FLAG_TRACE_MASK                                                \
+	(DEL_REQ_FLAG_VERIFY | DEL_REQ_FLAG_EXPAND | DEL_REQ_FLAG_RECORD)
+/* A probe: recipients are only reported on, never delivered. */
+#define DEL_REQ_TRACE_ONLY(f)                                                  \
+	(((f) & (DEL_REQ_FLAG_VERIFY | DEL_REQ_FLAG_EXPAND)) != 0)
 
 /* DSN NOTIFY bits (notify_flags). 0 means "not specified". */
 #define DSN_NOTIFY_NEVER (1 << 0)

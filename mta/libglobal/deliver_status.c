@@ -144,7 +144,7 @@ verify_only(struct deliver_request *req, struct recipient *r, const char *relay,
 	if (trace_append(req, r, relay, &my) != 0)
 		return DEL_STAT_DEFER;
 	status_log(req->queue_id, r, relay, &req->stats, word, &my);
-	return DEL_STAT_FINAL;
+	return mark_done(req, r);
 }
 
 /* defer_intern - record in defer/ and log; always DEL_STAT_DEFER */
@@ -163,6 +163,8 @@ defer_intern(struct deliver_request *req, struct recipient *r,
 	                  relay ? relay : NO_RELAY, &my) != 0)
 		msg_warn("%s: %s service failure", req->queue_id,
 		         var_defer_service_name);
+	if (req->flags & DEL_REQ_FLAG_RECORD)
+		(void) trace_append(req, r, relay, &my);
 	status_log(req->queue_id, r, relay, &req->stats, "deferred", &my);
 	vstr_free(soft);
 	return DEL_STAT_DEFER;
@@ -226,6 +228,8 @@ status_bounce(struct deliver_request *req, struct recipient *r,
 		         var_bounce_service_name);
 		return defer_failure(req, r, relay, &my, "bounce or trace");
 	}
+	if (req->flags & DEL_REQ_FLAG_RECORD)
+		(void) trace_append(req, r, relay, &my);
 	status_log(req->queue_id, r, relay, &req->stats, "bounced", &my);
 	return mark_done(req, r);
 }

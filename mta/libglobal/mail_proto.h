@@ -101,6 +101,7 @@
 #define MAIL_ATTR_SMTPUTF8 "smtputf8"
 #define MAIL_ATTR_SASL_METHOD "sasl_method"
 #define MAIL_ATTR_SASL_USERNAME "sasl_username"
+#define MAIL_ATTR_TRACE_FLAGS "trace_flags"
 
 /* Cleanup request flags (flags=N). */
 #define CLEANUP_FLAG_NONE 0

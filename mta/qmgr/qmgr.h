@@ -95,6 +95,8 @@ struct qmgr_message {
 	int smtputf8;           /* size record field 6 */
 	char *dsn_envid;        /* "" if none */
 	int dsn_ret;            /* DSN_RET_*, 0 if none */
+	int tflags;         /* trace_flags: DEL_REQ_FLAG_* (sendmail -bv, -v) */
+	long tflags_offset; /* file offset of its one digit, -1: none */
 	char *client_name, *client_addr, *client_port, *client_helo;
 	char *client_proto, *rewrite_context, *sasl_method, *sasl_username;
 	long warn_time;         /* REC_TYPE_WARN: when to warn, 0: never */

@@ -85,6 +85,41 @@ stats_now(const struct qmgr_message *m, struct msg_stats *st)
 	st->conn = now;
 }
 
+static int mark_done(const struct qmgr_message *, long);
+
+/* trace_rcpt - a trace record for a recipient qmgr itself decides on */
+static int
+trace_rcpt(struct qmgr_message *m, const struct recipient *rc,
+           const struct dsn *d)
+{
+	if (bounce_append(var_trace_service_name, m->queue_id, rc, "none", d) ==
+	    0)
+		return 0;
+	msg_warn("%s: cannot append to the trace log for <%s>", m->queue_id,
+	         rc->address);
+	return -1;
+}
+
+/* probe_rcpt - sendmail -bv: a recipient qmgr cannot route is reported */
+static void
+probe_rcpt(struct qmgr_message *m, struct qmgr_rcpt *r, const char *status,
+           const char *reason)
+{
+	struct recipient rc;
+	struct msg_stats st;
+	struct dsn d = {status, "undeliverable", reason, NULL, NULL, NULL,
+	                NULL};
+
+	rcpt_export(r, &rc);
+	stats_now(m, &st);
+	if (trace_rcpt(m, &rc, &d) < 0)
+		return; /* stays in the queue file: tried again later */
+	status_log(m->queue_id, &rc, "none", &st, "undeliverable", &d);
+	if (mark_done(m, r->offset) < 0)
+		msg_warn("%s: cannot mark <%s> done: %m", m->queue_id,
+		         r->address);
+}
+
 /* qmgr_defer_rcpt - log and record a recipient qmgr defers itself */
 void
 qmgr_defer_rcpt(struct qmgr_message *m, struct qmgr_rcpt *r, const char *status,
@@ -94,12 +129,18 @@ qmgr_defer_rcpt(struct qmgr_message *m, struct qmgr_rcpt *r, const char *status,
 	struct msg_stats st;
 	struct dsn d = {status, "delayed", reason, NULL, NULL, NULL, NULL};
 
+	if (DEL_REQ_TRACE_ONLY(m->tflags)) {
+		probe_rcpt(m, r, status, reason);
+		return;
+	}
 	rcpt_export(r, &rc);
 	stats_now(m, &st);
 	status_log(m->queue_id, &rc, "none", &st, "deferred", &d);
 	if (bounce_append(MAIL_SERVICE_DEFER, m->queue_id, &rc, "none", &d) < 0)
 		msg_warn("%s: cannot append to the defer log for <%s>",
 		         m->queue_id, r->address);
+	if (m->tflags & DEL_REQ_FLAG_RECORD)
+		(void) trace_rcpt(m, &rc, &d);
 }
 
 /* qmgr_defer_entry - defer every recipient of an entry */
@@ -137,6 +178,10 @@ qmgr_bounce_rcpt(struct qmgr_message *m, struct qmgr_rcpt *r,
 	struct dsn d = {status, "failed", reason, NULL, NULL, NULL, NULL};
 	char soft[16];
 
+	if (DEL_REQ_TRACE_ONLY(m->tflags)) {
+		probe_rcpt(m, r, status, reason);
+		return;
+	}
 	if (var_soft_bounce) {
 		/* soft_bounce: 5.X.X becomes 4.X.X and we keep trying. */
 		size_t n = strlen(status);
@@ -158,6 +203,8 @@ qmgr_bounce_rcpt(struct qmgr_message *m, struct qmgr_rcpt *r,
 		         m->queue_id, r->address);
 		return;
 	}
+	if (m->tflags & DEL_REQ_FLAG_RECORD)
+		(void) trace_rcpt(m, &rc, &d);
 	if (mark_done(m, r->offset) < 0)
 		msg_warn("%s: cannot mark <%s> done: %m", m->queue_id,
 		         r->address);

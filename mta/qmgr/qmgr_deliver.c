@@ -110,7 +110,7 @@ request_build(struct qmgr_entry *e, struct deliver_request *req,
 	struct qmgr_message *m = e->message;
 
 	memset(req, 0, sizeof(*req));
-	req->flags = DEL_REQ_FLAG_NONE;
+	req->flags = m->tflags;
 	req->queue_name = m->queue_name;
 	req->queue_id = m->queue_id;
 	req->data_offset = m->data_offset;

@@ -136,9 +136,10 @@ read_size(struct qmgr_message *m, char *text)
 	return 0;
 }
 
-/* read_attr - a named attribute */
+/* read_attr - a named attribute; data_at: where text is in the file */
 static void
-read_attr(struct qmgr_message *m, struct rcpt_pending *p, const char *text)
+read_attr(struct qmgr_message *m, struct rcpt_pending *p, const char *text,
+          long data_at)
 {
 	const char *eq = strchr(text, '=');
 	size_t nlen;
@@ -164,9 +165,17 @@ read_attr(struct qmgr_message *m, struct rcpt_pending *p, const char *text)
 	         strncmp(text, MAIL_ATTR_DSN_NOTIFY, nlen) == 0 &&
 	         parse_long(eq + 1, &n))
 		p->dsn_notify = (int) n;
-	else if (nlen == strlen(MAIL_ATTR_DSN_RET) &&
-	         strncmp(text, MAIL_ATTR_DSN_RET, nlen) == 0 &&
-	         parse_long(eq + 1, &n))
+	else if (nlen == strlen(MAIL_ATTR_TRACE_FLAGS) &&
+	         strncmp(text, MAIL_ATTR_TRACE_FLAGS, nlen) == 0 &&
+	         parse_long(eq + 1, &n)) {
+		m->tflags = (int) n & DEL_REQ_FLAG_TRACE_MASK;
+		/* One digit: qmgr_message_trace_done() can clear it in place.
+		 */
+		if (strlen(eq + 1) == 1)
+			m->tflags_offset = data_at + (long) (eq + 1 - text);
+	} else if (nlen == strlen(MAIL_ATTR_DSN_RET) &&
+	           strncmp(text, MAIL_ATTR_DSN_RET, nlen) == 0 &&
+	           parse_long(eq + 1, &n))
 		m->dsn_ret = (int) n;
 }
 
@@ -304,7 +313,7 @@ read_one(struct qmgr_message *m, struct vstream *fp, struct read_state *rs,
 	case REC_TYPE_ATTR:
 		if (is_rcpt_attr(vstr_str(buf)))
 			group_mark(p, start);
-		read_attr(m, p, vstr_str(buf));
+		read_attr(m, p, vstr_str(buf), data_at);
 		return 0;
 	case REC_TYPE_RCPT:
 		rs->counted++;
@@ -354,6 +363,7 @@ message_alloc(const char *queue, const char *id)
 	m->queue_name = xstrdup(queue);
 	m->queue_id = xstrdup(id);
 	m->warn_offset = -1;
+	m->tflags_offset = -1;
 	return m;
 }
 
@@ -737,6 +747,24 @@ log_flush(const struct qmgr_message *m, const char *service)
 	return false;
 }
 
+/* record_done - sendmail -v reports the first attempt only: clear the flag */
+static void
+record_done(struct qmgr_message *m)
+{
+	struct vstream *fp;
+
+	if (!(m->tflags & DEL_REQ_FLAG_RECORD) || m->tflags_offset < 0)
+		return;
+	fp = mail_queue_open(m->queue_name, m->queue_id, O_RDWR, 0);
+	if (fp == NULL ||
+	    pwrite(vstream_fileno(fp), "0", 1, (off_t) m->tflags_offset) != 1 ||
+	    fsync(vstream_fileno(fp)) < 0)
+		msg_warn("%s: clear the trace flags: %m", m->queue_id);
+	if (fp != NULL)
+		vstream_close(fp);
+	m->tflags = 0;
+}
+
 /* message_remove - every recipient is done: state active -> gone */
 static void
 message_remove(const struct qmgr_message *m)
@@ -768,6 +796,8 @@ message_finish(struct qmgr_message *m)
 			         m->queue_id);
 		keep = log_flush(m, MAIL_QUEUE_BOUNCE);
 		keep |= log_flush(m, MAIL_QUEUE_TRACE);
+		if (remain > 0)
+			record_done(m);
 		if (remain != 0 || keep)
 			qmgr_defer_finish(m, remain > 0 ? remain : 0);
 		else
