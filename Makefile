@@ -65,10 +65,11 @@ LIBS := $(LIBMASTER) $(LIBGLOBAL) $(LIBUTIL)
 PROGS := $(patsubst %,$(O)/bin/%,$(PROG_NAMES))
 # Commands users run go to /usr/sbin; every other program is a daemon
 # that master starts from daemon_directory (/usr/lib/postfix/sbin).
-COMMAND_NAMES := postconf postmap postalias postfix postsuper postdrop postcat
+COMMAND_NAMES := postconf postmap postalias postfix postsuper postdrop postcat \
+	sendmail postqueue
 DAEMON_NAMES := $(filter-out $(COMMAND_NAMES),$(PROG_NAMES))
 # Programs that are another program under a second name.
-LINKS := $(O)/bin/newaliases
+LINKS := $(O)/bin/newaliases $(O)/bin/mailq
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(O)/tools/%,$(TOOL_SRC))
 
@@ -107,9 +108,13 @@ $(O)/bin/$(1): $$(call obj,$$(wildcard mta/$(1)/*.c)) $$(LIBS)
 endef
 $(foreach p,$(PROG_NAMES),$(eval $(call prog_rule,$(p))))
 
-# newaliases is postalias under another name (it checks argv[0]).
+# Programs that check argv[0]: in the build directory newaliases is
+# postalias (the tests run it directly); installed, newaliases and mailq
+# are sendmail, which runs postalias or postqueue, as Postfix installs them.
 $(O)/bin/newaliases: $(O)/bin/postalias
 	ln -sf postalias $@
+$(O)/bin/mailq: $(O)/bin/sendmail
+	ln -sf sendmail $@
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBS)
 	@mkdir -p $(@D)
@@ -136,6 +141,7 @@ run: all
 bench: all
 	@bench/tables.sh $(O)
 	@bench/mail.sh $(O)
+	@bench/submit.sh $(O)
 
 doc: $(O)/tools/param_doc
 	$(O)/tools/param_doc > doc/man/man5/postconf.5.new
@@ -156,8 +162,13 @@ install: all
 		$(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(patsubst %,$(O)/bin/%,$(DAEMON_NAMES)) \
 		$(DESTDIR)$(DAEMONDIR)/
-	ln -sf postalias $(DESTDIR)$(SBINDIR)/newaliases
+	install -d $(DESTDIR)/usr/bin $(DESTDIR)/usr/lib
+	ln -sf ../sbin/sendmail $(DESTDIR)/usr/bin/newaliases
+	ln -sf ../sbin/sendmail $(DESTDIR)/usr/bin/mailq
+	ln -sf ../sbin/sendmail $(DESTDIR)/usr/lib/sendmail
 	install -m 0644 doc/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	ln -sf sendmail.1 $(DESTDIR)$(MANDIR)/man1/mailq.1
+	ln -sf sendmail.1 $(DESTDIR)$(MANDIR)/man1/newaliases.1
 	install -m 0644 doc/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 doc/man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 mta/conf/main.cf $(DESTDIR)$(SHAREDIR)/main.cf.dist

@@ -3,11 +3,18 @@
  *
  * One connection per request: the services are single-client
  * processes, so a client must not hold one while it works.
+ *
+ * A recipient recorded in the defer log (defer_service_name) is also
+ * reported to the fast flush service with the domain of its address,
+ * so that ETRN and "postqueue -s" find the message; that is best
+ * effort: a failure is a warning, never a delivery error.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "attr.h"
 #include "bounce.h"
+#include "flush_clnt.h"
 #include "mail_params.h"
 #include "mail_proto.h"
 #include "msg.h"
@@ -45,6 +52,25 @@ bounce_request(const char *service, const struct attr_list *l)
 	return ret;
 }
 
+/* flush_remember - tell the flush service which site a deferral waits for */
+static void
+flush_remember(const char *queue_id, const char *address)
+{
+	const char *domain = address ? strrchr(address, '@') : NULL;
+
+	if (domain == NULL || *++domain == 0)
+		return;
+	switch (flush_add(domain, queue_id)) {
+	case FLUSH_STAT_OK:
+	case FLUSH_STAT_DENY:
+		break;
+	default:
+		msg_warn("%s: %s service failure", queue_id,
+		         var_flush_service_name);
+		break;
+	}
+}
+
 /* bounce_append - record one recipient's result in service's log */
 int
 bounce_append(const char *service, const char *queue_id,
@@ -70,6 +96,8 @@ bounce_append(const char *service, const char *queue_id,
 	attr_list_add(l, MAIL_ATTR_DSN_MNAME, nz(d->mname));
 	ret = bounce_request(service, l);
 	attr_list_free(l);
+	if (ret == 0 && strcmp(service, var_defer_service_name) == 0)
+		flush_remember(queue_id, r->address);
 	return ret;
 }
 

@@ -142,7 +142,8 @@ next_time(struct cursor *c, const char *name, struct timeval *tv)
 static void
 parse_envelope(struct cursor *c, struct deliver_request *req)
 {
-	req->flags = (int) next_long(c, MAIL_ATTR_FLAGS, 0, DEL_REQ_FLAG_TRACE_MASK);
+	req->flags =
+	        (int) next_long(c, MAIL_ATTR_FLAGS, 0, DEL_REQ_FLAG_TRACE_MASK);
 	req->queue_name = next_dup(c, MAIL_ATTR_QUEUE);
 	req->queue_id = next_dup(c, MAIL_ATTR_QUEUEID);
 	req->data_offset = next_long(c, MAIL_ATTR_OFFSET, 1, LONG_MAX);

@@ -169,7 +169,7 @@ read_attr(struct qmgr_message *m, struct rcpt_pending *p, const char *text,
 	         strncmp(text, MAIL_ATTR_TRACE_FLAGS, nlen) == 0 &&
 	         parse_long(eq + 1, &n)) {
 		m->tflags = (int) n & DEL_REQ_FLAG_TRACE_MASK;
-		/* One digit: qmgr_message_trace_done() can clear it in place.
+		/* One digit: record_done() can clear it in place.
 		 */
 		if (strlen(eq + 1) == 1)
 			m->tflags_offset = data_at + (long) (eq + 1 - text);

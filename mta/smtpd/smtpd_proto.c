@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "dict.h"
+#include "flush_clnt.h"
 #include "mail_params.h"
 #include "mail_proto.h"
 #include "maps.h"
@@ -281,12 +282,11 @@ etrn_name_ok(const char *name)
 	return true;
 }
 
-/* cmd_etrn - ETRN domain: ask the queue manager for a run */
+/* cmd_etrn - ETRN domain: ask the flush service to send its mail */
 static int
 cmd_etrn(struct smtpd_state *s, char *arg)
 {
 	const char *reply;
-	static const char req[] = {QMGR_REQ_SCAN_ALL};
 
 	if (s->ehlo_discard_mask & SMTPD_EHLO_ETRN) {
 		smtpd_chat_reply(s, "502 5.5.1 Error: command not implemented");
@@ -315,13 +315,23 @@ cmd_etrn(struct smtpd_state *s, char *arg)
 		smtpd_chat_reply(s, "%s", reply);
 		return -1;
 	}
-	if (mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QMGR, req,
-	                 sizeof(req)) < 0) {
+	switch (flush_send_site(arg)) {
+	case FLUSH_STAT_OK:
+		smtpd_chat_reply(s, "250 Queuing started");
+		return 0;
+	case FLUSH_STAT_DENY:
+		msg_warn("reject: ETRN %.100s... from %s", arg, s->namaddr);
+		smtpd_chat_reply(s, "459 <%s>: service unavailable", arg);
+		return -1;
+	case FLUSH_STAT_BAD:
+		msg_warn("bad ETRN %.100s... from %s", arg, s->namaddr);
+		smtpd_chat_reply(s, "458 Unable to queue messages");
+		return -1;
+	default:
+		msg_warn("unable to talk to fast flush service");
 		smtpd_chat_reply(s, "458 Unable to queue messages");
 		return -1;
 	}
-	smtpd_chat_reply(s, "250 Queuing started");
-	return 0;
 }
 
 /* cmd_not_implemented - AUTH and STARTTLS, for now */
