@@ -18,27 +18,6 @@
 /* Longest line of a log record we read back. */
 #define BOUNCE_LOG_LINE_LIMIT 65536
 
-/* make_dirs - create every missing directory of a relative path */
-static int
-make_dirs(const char *dir)
-{
-	struct vstr *part = vstr_alloc(64);
-	const char *p = dir;
-	int ret = 0;
-
-	while (ret == 0 && *p) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t) (slash - dir) : strlen(dir);
-
-		vstr_mem(part, dir, n);
-		if (mkdir(vstr_str(part), 0700) < 0 && errno != EEXIST)
-			ret = -1;
-		p = slash ? slash + 1 : dir + n;
-	}
-	vstr_free(part);
-	return ret;
-}
-
 /* log_open - open dir/ID for appending, creating hash directories */
 static int
 log_open(const char *dir, const char *queue_id, struct vstr *path)
@@ -48,15 +27,10 @@ log_open(const char *dir, const char *queue_id, struct vstr *path)
 	mail_queue_path(path, dir, queue_id);
 	fd = open(vstr_str(path), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	          0600);
-	if (fd < 0 && errno == ENOENT) {
-		struct vstr *d = vstr_alloc(64);
-
-		if (make_dirs(mail_queue_dir(d, dir, queue_id)) == 0)
-			fd = open(vstr_str(path),
-			          O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-			          0600);
-		vstr_free(d);
-	}
+	if (fd < 0 && errno == ENOENT &&
+	    mail_queue_mkparents(vstr_str(path)) == 0)
+		fd = open(vstr_str(path),
+		          O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	return fd;
 }
 

@@ -101,38 +101,18 @@ static const struct flush_req flush_reqs[] = {
 /*
  * read_request - one attribute list into l: 1 for a request, 0 for
  * master's wake-up, -1 for garbage. The wake-up is one byte without a
- * newline, which attr_list_read() would take for a broken list.
+ * newline; no attribute name starts with it.
  */
 static int
 read_request(struct vstream *fp, struct attr_list *l)
 {
-	struct vstr *line = vstr_alloc(100);
-	int ret = -1, first = 1;
+	int ch = vstream_getc(fp);
 
-	attr_list_reset(l);
-	for (;; first = 0) {
-		char *s, *eq;
-		int ch = vstream_get_line(fp, line, FLUSH_LINE_LIMIT + 1);
-
-		s = vstr_str(line);
-		if (ch != '\n') {
-			if (first && vstr_len(line) == 1 &&
-			    *s == MASTER_REQ_WAKEUP)
-				ret = 0;
-			break;
-		}
-		s[vstr_len(line) - 1] = 0;
-		if (*s == 0) {
-			ret = attr_list_count(l) > 0 ? 1 : -1;
-			break;
-		}
-		if ((eq = strchr(s, '=')) == NULL || eq == s)
-			break;
-		*eq = 0;
-		attr_list_add(l, s, eq + 1);
-	}
-	vstr_free(line);
-	return ret;
+	if (ch == MASTER_REQ_WAKEUP)
+		return 0;
+	if (ch == VSTREAM_EOF || vstream_ungetc(fp) < 0)
+		return -1;
+	return attr_list_read(fp, l, FLUSH_LINE_LIMIT) > 0 ? 1 : -1;
 }
 
 /* reply - the status answer */

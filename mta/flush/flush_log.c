@@ -37,24 +37,6 @@
 /* What became of one queue ID. */
 enum flush_one_status { FLUSH_ONE_MOVED, FLUSH_ONE_GONE, FLUSH_ONE_KEEP };
 
-/* make_dirs - create the directories leading to path */
-static int
-make_dirs(const char *path)
-{
-	struct vstr *dir = vstr_alloc(64);
-	int ret = 0;
-
-	for (const char *cp = strchr(path, '/'); cp; cp = strchr(cp + 1, '/')) {
-		vstr_mem(dir, path, (size_t) (cp - path));
-		if (mkdir(vstr_str(dir), 0700) < 0 && errno != EEXIST) {
-			ret = -1;
-			break;
-		}
-	}
-	vstr_free(dir);
-	return ret;
-}
-
 /* open_locked - open and lock a log; -1 with errno when it cannot be */
 static int
 open_locked(const char *path, int flags)
@@ -65,7 +47,7 @@ open_locked(const char *path, int flags)
 		int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 		if (fd < 0 && errno == ENOENT && (flags & O_CREAT) &&
-		    make_dirs(path) == 0)
+		    mail_queue_mkparents(path) == 0)
 			fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return -1;

@@ -114,18 +114,21 @@ mail_queue_id_make(struct vstr *id, const struct timeval *tv, ino_t inode)
 	}
 }
 
-/* make_dirs - create the directories leading to a path (one level) */
-static int
-make_parent(const char *path)
+/* mail_queue_mkparents - create the missing directories leading to path */
+int
+mail_queue_mkparents(const char *path)
 {
 	struct vstr *dir = vstr_alloc(64);
-	const char *slash = strrchr(path, '/');
 	int ret = 0;
 
-	if (slash) {
-		vstr_mem(dir, path, (size_t) (slash - path));
-		if (mkdir(vstr_str(dir), 0700) < 0 && errno != EEXIST)
+	for (const char *cp = strchr(path, '/'); cp; cp = strchr(cp + 1, '/')) {
+		if (cp == path)
+			continue;
+		vstr_mem(dir, path, (size_t) (cp - path));
+		if (mkdir(vstr_str(dir), 0700) < 0 && errno != EEXIST) {
 			ret = -1;
+			break;
+		}
 	}
 	vstr_free(dir);
 	return ret;
@@ -153,7 +156,8 @@ mail_queue_enter(const char *queue, int mode, struct vstr *id,
 		if (renameat2(AT_FDCWD, vstr_str(tmp), AT_FDCWD, vstr_str(path),
 		              RENAME_NOREPLACE) == 0)
 			break;
-		if (errno == ENOENT && make_parent(vstr_str(path)) == 0)
+		if (errno == ENOENT &&
+		    mail_queue_mkparents(vstr_str(path)) == 0)
 			continue;
 		if (errno != EEXIST)
 			goto fail;
@@ -184,7 +188,7 @@ mail_queue_rename(const char *id, const char *old_queue, const char *new_queue)
 	mail_queue_path(to, new_queue, id);
 	ret = rename(vstr_str(from), vstr_str(to));
 	if (ret < 0 && errno == ENOENT && access(vstr_str(from), F_OK) == 0 &&
-	    make_parent(vstr_str(to)) == 0)
+	    mail_queue_mkparents(vstr_str(to)) == 0)
 		ret = rename(vstr_str(from), vstr_str(to));
 	vstr_free(from);
 	vstr_free(to);

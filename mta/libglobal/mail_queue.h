@@ -19,6 +19,7 @@
  *	    int flags, int mode);
  *	int mail_queue_fsync_dir(const char *queue, const char *id);
  *	int mail_queue_mkdirs(uid_t owner, gid_t group, struct vstr *why);
+ *	int mail_queue_mkparents(const char *path);
  *	void mail_queue_id_make(struct vstr *id, const struct timeval *tv,
  *	    ino_t inode);
  *	bool mail_queue_hashed(const char *queue);
@@ -44,7 +45,9 @@
  *	cleanup sets it with fchmod once the file is complete and fsync'd.
  *
  *	mail_queue_rename() moves a file between queues (creating a
- *	missing hash directory). mail_queue_mkdirs() creates the queue
+ *	missing hash directory). mail_queue_mkparents() creates the missing
+ *	directories (mode 0700) leading to a path, as mkdir -p of its
+ *	parent: hash directories of queue files and logs. mail_queue_mkdirs() creates the queue
  *	directory tree with Postfix's owners and modes (postfix set-
  *	permissions semantics: maildrop is group postdrop 1730, public is
  *	group postdrop 0710, the rest mail_owner 0700).
@@ -85,6 +88,7 @@ extern int mail_queue_remove(const char *, const char *);
 extern struct vstream *mail_queue_open(const char *, const char *, int, int);
 extern int mail_queue_fsync_dir(const char *, const char *);
 extern int mail_queue_mkdirs(uid_t, gid_t, struct vstr *);
+extern int mail_queue_mkparents(const char *);
 extern void mail_queue_id_make(struct vstr *, const struct timeval *, ino_t);
 extern bool mail_queue_hashed(const char *);
 

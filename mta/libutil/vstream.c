@@ -192,6 +192,16 @@ vstream_getc(struct vstream *fp)
 	return (unsigned char) fp->rbuf[fp->rpos++];
 }
 
+/* vstream_ungetc - put back the byte vstream_getc() just returned */
+int
+vstream_ungetc(struct vstream *fp)
+{
+	if (fp->rpos == 0)
+		return -1;
+	fp->rpos--;
+	return 0;
+}
+
 /* vstream_get_line - one line of at most limit bytes */
 int
 vstream_get_line(struct vstream *fp, struct vstr *buf, size_t limit)

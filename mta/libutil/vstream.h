@@ -12,6 +12,7 @@
  *	void vstream_set_timeout(struct vstream *fp, int seconds);
  *
  *	int vstream_getc(struct vstream *fp);
+ *	int vstream_ungetc(struct vstream *fp);
  *	int vstream_get_line(struct vstream *fp, struct vstr *buf, size_t
  *limit); size_t vstream_read(struct vstream *fp, void *buf, size_t n); size_t
  *vstream_peek(const struct vstream *fp);
@@ -41,6 +42,8 @@
  *	deadline fails and vstream_ftimeout() becomes true.
  *
  *	vstream_getc() returns the next byte or VSTREAM_EOF.
+ *	vstream_ungetc() puts the byte that vstream_getc() just returned
+ *	back (once; -1 when there is none).
  *	vstream_get_line() empties buf, then reads bytes into it up to and
  *	including a newline, or until limit bytes were read, or until end
  *	of file. It returns the last byte read ('\n' for a complete line),
@@ -81,6 +84,7 @@ extern struct vstream *vstream_free(struct vstream *);
 extern int vstream_fileno(const struct vstream *);
 extern void vstream_set_timeout(struct vstream *, int);
 extern int vstream_getc(struct vstream *);
+extern int vstream_ungetc(struct vstream *);
 extern int vstream_get_line(struct vstream *, struct vstr *, size_t);
 extern size_t vstream_read(struct vstream *, void *, size_t);
 extern size_t vstream_peek(const struct vstream *);

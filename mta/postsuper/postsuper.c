@@ -212,7 +212,7 @@ move(const char *queue, const char *id, const char *target)
 	if (rename(vstr_str(from), vstr_str(to)) < 0) {
 		/* A hashed target may lack its subdirectory. */
 		if (errno == ENOENT && access(vstr_str(from), F_OK) == 0 &&
-		    postsuper_mkdirs(vstr_str(to)) == 0 &&
+		    mail_queue_mkparents(vstr_str(to)) == 0 &&
 		    rename(vstr_str(from), vstr_str(to)) == 0)
 			ret = 1;
 		else if (errno == ENOENT)

@@ -7,7 +7,6 @@
  *	void postsuper_struct(int flags);
  *	bool postsuper_msg_queue(const char *queue);
  *	void postsuper_list_files(const char *queue, struct argv *out);
- *	int postsuper_mkdirs(const char *path);
  * DESCRIPTION
  *	postsuper_struct() does the maintenance passes that run before the
  *	per-message operations, over every message queue (incoming,
@@ -27,9 +26,7 @@
  *	postsuper_msg_queue() tells message queues from log queues.
  *	postsuper_list_files() appends the path (relative to the queue
  *	directory) of every regular file below queue, hash subdirectories
- *	included, in directory order. postsuper_mkdirs() creates the
- *	missing directories leading to path (mode 0700) and returns 0 or
- *	-1 with errno set.
+ *	included, in directory order.
  * DIAGNOSTICS
  *	Problems with one file are warnings; a queue directory that cannot
  *	be read is fatal.
@@ -48,6 +45,5 @@ struct argv;
 extern void postsuper_struct(int);
 extern bool postsuper_msg_queue(const char *);
 extern void postsuper_list_files(const char *, struct argv *);
-extern int postsuper_mkdirs(const char *);
 
 #endif

@@ -91,25 +91,6 @@ postsuper_list_files(const char *queue, struct argv *out)
 	list_dir(queue, out, 0);
 }
 
-/* postsuper_mkdirs - create the directories leading to path */
-int
-postsuper_mkdirs(const char *path)
-{
-	struct vstr *dir = vstr_alloc(100);
-	const char *p = path;
-	int ret = 0;
-
-	while ((p = strchr(p + 1, '/')) != NULL) {
-		vstr_mem(dir, path, (size_t) (p - path));
-		if (mkdir(vstr_str(dir), 0700) < 0 && errno != EEXIST) {
-			ret = -1;
-			break;
-		}
-	}
-	vstr_free(dir);
-	return ret;
-}
-
 /* move_file - rename without replacing, creating hash directories */
 static int
 move_file(const char *from, const char *to)
@@ -117,7 +98,7 @@ move_file(const char *from, const char *to)
 	int ret = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 
 	if (ret < 0 && errno == ENOENT && access(from, F_OK) == 0 &&
-	    postsuper_mkdirs(to) == 0)
+	    mail_queue_mkparents(to) == 0)
 		ret = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 	return ret;
 }

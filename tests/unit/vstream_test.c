@@ -159,6 +159,29 @@ test_read_exact(void **state)
 	vstream_close(fp);
 }
 
+/* test_ungetc - a byte put back is read again, once */
+static void
+test_ungetc(void **state)
+{
+	int sv[2];
+	struct vstream *fp;
+	struct vstr *line = vstr_alloc(16);
+
+	(void) state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	(void) !write(sv[1], "ab\n", 3);
+	close(sv[1]);
+	fp = vstream_fdopen(sv[0], 0);
+	CHECK_LONG("nothing to put back yet", vstream_ungetc(fp), -1);
+	CHECK_LONG("first byte", vstream_getc(fp), 'a');
+	CHECK_LONG("put back", vstream_ungetc(fp), 0);
+	CHECK_LONG("line", vstream_get_line(fp, line, 0), '\n');
+	CHECK_TRUE("whole line again", strcmp(vstr_str(line), "ab\n") == 0,
+	           vstr_str(line));
+	vstr_free(line);
+	vstream_close(fp);
+}
+
 int
 main(void)
 {
@@ -168,6 +191,7 @@ main(void)
 	        cmocka_unit_test(test_socket_pipelining),
 	        cmocka_unit_test(test_timeout),
 	        cmocka_unit_test(test_read_exact),
+	        cmocka_unit_test(test_ungetc),
 	};
 
 	return cmocka_run_group_tests_name("vstream", tests, NULL, NULL);
