@@ -108,6 +108,37 @@ class Trace(unittest.TestCase):
                 qid + r": sender delivery status notification",
                 mx.log())), 1)
 
+    def test_sendmail_bv_and_v(self):
+        """The real commands: sendmail -bv and sendmail -v as a user."""
+        with harness.Instance(aliases={"postmaster": "root"}) as mx:
+            mx.user("alice")
+            bob = mx.user("bob")
+            mx.start()
+            sendmail = os.path.join(harness.BUILD, "bin", "sendmail")
+            r = subprocess.run([sendmail, "-C", mx.conf, "-bv", "alice"],
+                               input=b"", capture_output=True, timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, b"Mail Delivery Status Report will "
+                                       b"be mailed to <root>.\n")
+            box = mx.wait_mailbox("root", r"Action: deliverable")
+            self.assertRegex(box, r"alice@mx\.example\.test> \(expanded "
+                                  r"from <alice>\): delivery via local:\s+"
+                                  r"delivers to mailbox")
+            mx.wait_queue_empty()
+            self.assertFalse(os.path.exists(os.path.join(mx.spool, "alice")))
+            # -v by an ordinary user (with the postdrop group, as a
+            # set-gid postdrop gives it): delivered, and reported to bob.
+            gid = __import__("grp").getgrnam("postdrop").gr_gid
+            r = subprocess.run([sendmail, "-C", mx.conf, "-v", "alice"],
+                               input=b"Subject: verbose\n\nhello\n",
+                               capture_output=True, timeout=30,
+                               user=bob.pw_uid, group=bob.pw_gid,
+                               extra_groups=[gid])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("hello", mx.wait_mailbox("alice", "verbose"))
+            box = mx.wait_mailbox("bob", r"Action: delivered")
+            self.assertIn("Subject: Mail Delivery Status Report", box)
+
 
 if __name__ == "__main__":
     unittest.main()
