@@ -64,6 +64,20 @@ struct sm_args {
 
 static const char *progname = "sendmail";
 
+/* Strings made from the arguments, kept for the life of the process. */
+static struct argv *kept;
+
+/* keep - own s until exit; returns the kept copy */
+static const char *
+keep(char *s)
+{
+	if (kept == NULL)
+		kept = argv_alloc(4);
+	argv_add(kept, s);
+	xfree(s);
+	return kept->argv[kept->argc - 1];
+}
+
 /* parse_notify - -N: never, or a list of success, delay, failure */
 static int
 parse_notify(const char *arg)
@@ -202,7 +216,7 @@ parse_sender(const char *arg)
 	size_t len = strlen(arg);
 
 	if (len >= 2 && arg[0] == '<' && arg[len - 1] == '>')
-		return xstrndup(arg + 1, len - 2);
+		return keep(xstrndup(arg + 1, len - 2));
 	return arg;
 }
 
@@ -308,7 +322,7 @@ conf_dir_of(const char *arg)
 	slash = strrchr(arg, '/');
 	if (slash == NULL)
 		return ".";
-	return slash == arg ? "/" : xstrndup(arg, (size_t) (slash - arg));
+	return slash == arg ? "/" : keep(xstrndup(arg, (size_t) (slash - arg)));
 }
 
 /* gecos_name - the full name in the password file: up to ",", "&" is
@@ -334,7 +348,7 @@ gecos_name(const struct passwd *pw)
 		vstr_free(out);
 		return NULL;
 	}
-	return vstr_export(out);
+	return keep(vstr_export(out));
 }
 
 /* setup - main.cf, logging, the invoking user */
@@ -363,7 +377,7 @@ setup(struct sm_args *a, struct sm_opts *o)
 	if ((pw = getpwuid(getuid())) == NULL)
 		SM_FATAL("no login name found for user ID %ld",
 		         (long) getuid());
-	o->user = xstrdup(pw->pw_name);
+	o->user = keep(xstrdup(pw->pw_name));
 	o->uid = (long) getuid();
 	o->sender = a->sender ? a->sender : o->user;
 	o->fullname = a->fullname;
@@ -504,5 +518,6 @@ main(int argc, char **argv)
 	setup(&a, &o);
 	run_mode(&a, &o);
 	argv_free(o.rcpts);
+	kept = kept ? argv_free(kept) : NULL;
 	return 0;
 }

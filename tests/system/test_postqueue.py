@@ -153,7 +153,8 @@ class QueueListing(unittest.TestCase):
         os.chown(copy, 0, gid)
         os.chmod(copy, 0o2755)
         r = run(["-c", mx.conf, "-p"], user=pw, exe=copy)
-        self.assertEqual(r.returncode, EX_UNAVAILABLE)
+        self.assertEqual(r.returncode, 1 if harness.sanitized()
+                         else EX_UNAVAILABLE, r.stderr)
         self.assertIn("postqueue-sgid: fatal: untrusted configuration "
                       "directory: " + mx.conf, r.stderr)
         # authorized_mailq_users limits who may look.
