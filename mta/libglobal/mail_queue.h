@@ -47,8 +47,8 @@
  *	mail_queue_rename() moves a file between queues (creating a
  *	missing hash directory). mail_queue_mkparents() creates the missing
  *	directories (mode 0700) leading to a path, as mkdir -p of its
- *	parent: hash directories of queue files and logs. mail_queue_mkdirs() creates the queue
- *	directory tree with Postfix's owners and modes (postfix set-
+ *	parent: hash directories of queue files and logs. mail_queue_mkdirs()
+ *creates the queue directory tree with Postfix's owners and modes (postfix set-
  *	permissions semantics: maildrop is group postdrop 1730, public is
  *	group postdrop 0710, the rest mail_owner 0700).
  * DIAGNOSTICS
