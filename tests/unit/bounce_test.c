@@ -889,7 +889,8 @@ test_trace_flow(void **state)
 	deliver_request_free(req);
 
 	/* sendmail -bv: deliverable, traced, marked done (nothing else is
-	 * left to do for this recipient: qmgr ends the probe after one pass). */
+	 * left to do for this recipient: qmgr ends the probe after one pass).
+	 */
 	reset(NULL);
 	unlink("cleanup-" SENDER ".rec");
 	req = agent_request(DEL_REQ_FLAG_EXPAND);
