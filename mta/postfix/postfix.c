@@ -369,19 +369,19 @@ do_status(void)
 	return 0;
 }
 
-/* do_flush - ask qmgr to retry all deferred mail now */
+/* do_flush - "postqueue -f", as Postfix's postfix-script runs it */
 static int
 do_flush(void)
 {
-	static const char req[] = {QMGR_REQ_FLUSH_DEAD, QMGR_REQ_SCAN_ALL,
-	                           QMGR_REQ_SCAN_DEFERRED,
-	                           QMGR_REQ_SCAN_INCOMING};
+	struct vstr *path = vstr_alloc(100);
+	char *const av[] = {(char *) "postqueue", (char *) "-c",
+	                    var_config_directory, (char *) "-f", NULL};
+	int status;
 
-	if (master_pid() == 0 ||
-	    mail_trigger(MAIL_CLASS_PUBLIC, var_queue_service_name, req,
-	                 sizeof(req)) < 0)
-		msg_fatal("Cannot flush mail queue - mail system is down");
-	return 0;
+	vstr_fmt(path, "%s/postqueue", var_command_directory);
+	status = postfix_run(vstr_str(path), av);
+	vstr_free(path);
+	return status;
 }
 
 /* do_check - check-fatal, then check-warn */

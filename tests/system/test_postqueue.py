@@ -277,6 +277,21 @@ class EmptyAndFlush(unittest.TestCase):
             mx.wait_log(qid + r": to=<a@slow\.test>.*status=sent", timeout=15)
             mx.wait_queue_empty()
 
+    def test_postfix_flush(self):
+        """postfix flush is postqueue -f."""
+        with harness.Instance(main_cf=SLOW) as mx:
+            mx.start()
+            qid = self.defer_one(mx, "c@slow.test")
+            self.fix(mx)
+            mx.run_cmd("postfix", "flush")
+            mx.wait_log(qid + r": to=<c@slow\.test>.*status=sent", timeout=15)
+            mx.wait_queue_empty()
+            mx.stop()
+            r = mx.run_cmd("postfix", "flush", check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("Cannot flush mail queue - mail system is down",
+                          r.stderr)
+
     @unittest.skipUnless(os.path.exists(os.path.join(BIN, "flush")),
                          "no flush daemon built yet")
     def test_flush_id_and_site(self):
